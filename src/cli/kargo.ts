@@ -1,0 +1,48 @@
+/** The `kargo` command line: parses argv and dispatches to a command. */
+import { readFileSync } from 'node:fs';
+
+/** Where a command writes: the process's streams in production, buffers in tests. */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** Exit codes every command shares. */
+export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
+
+const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, converged Swarm services out.
+
+Usage:
+  kargo version          print the version
+  kargo help             show this help
+
+Environment:
+  DOCKER_HOST            the engine to talk to (default unix:///var/run/docker.sock)
+`;
+
+/** Kargo's version, from its package.json. */
+export function kargoVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return packageJson.version;
+}
+
+/** Runs the command line `argv` (without node and script) and returns the exit code. */
+export function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  switch (command) {
+    case 'version':
+    case '--version':
+      io.stdout.write(`kargo ${kargoVersion()}\n`);
+      return Promise.resolve(ExitCode.Ok);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(usage);
+      return Promise.resolve(rest.length === 0 ? ExitCode.Ok : ExitCode.Usage);
+    default:
+      io.stderr.write(`kargo: unknown command "${command}"\n\n${usage}`);
+      return Promise.resolve(ExitCode.Usage);
+  }
+}

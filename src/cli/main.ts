@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+/** The `kargo` executable: runs the command line and turns failures into an exit code. */
+import { describeError, KargoError } from '../errors.js';
+import { main } from './kargo.js';
+
+try {
+  process.exitCode = await main(process.argv.slice(2), process);
+} catch (error) {
+  process.stderr.write(`kargo: ${describeError(error)}${error instanceof KargoError ? ` [${error.code}]` : ''}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,32 @@
+/**
+ * The one catalogue of Kargo's error codes. Codes are stable: scripts, logs and alerts may match
+ * on them, so a code is never renamed or reused once released.
+ */
+export const ErrorCode = {
+  /** A program Kargo needs (dockerd, ip, busybox, …) is not installed and cannot be installed. */
+  MissingPrerequisite: 'KARGO_MISSING_PREREQUISITE',
+  /** A private sandbox engine did not start or did not answer in time. */
+  SandboxEngineFailed: 'KARGO_SANDBOX_ENGINE_FAILED',
+  /** Building a local image (docker import) failed. */
+  ImageBuildFailed: 'KARGO_IMAGE_BUILD_FAILED',
+  /** The command line could not be understood. */
+  Usage: 'KARGO_USAGE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base class of every error Kargo raises on purpose: it always carries a stable `code`. */
+export class KargoError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KargoError';
+    this.code = code;
+  }
+}
+
+/** The message of anything thrown, for logs and one-line reports. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,178 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Docker from 'dockerode';
+import { SwarmClient } from '../adapters/docker/swarm-client.js';
+import { ErrorCode, KargoError, describeError } from '../errors.js';
+import {
+  engineFiles,
+  startReaper,
+  sweepAbandonedEngines,
+  tearDownEngine,
+  type EngineLayout,
+} from './engine-teardown.js';
+import { engineHostPrerequisites, ensurePrerequisites } from './prerequisites.js';
+
+/**
+ * A throwaway Docker Engine in swarm mode that belongs to one process: its own unix socket,
+ * data-root, exec-root, pid file, config file and network namespace. Running it in a namespace of
+ * its own keeps its bridge and iptables rules away from any engine the machine already has;
+ * later, several of them joined by veth pairs can form a multi-node swarm.
+ */
+export interface PrivateEngine extends EngineLayout {
+  readonly id: string;
+  readonly socketPath: string;
+  /** `unix://…`, ready for DOCKER_HOST. */
+  readonly dockerHost: string;
+  /** Kargo's typed client bound to this engine's socket. */
+  readonly swarm: SwarmClient;
+  /** The dockerode client behind `swarm`, for calls Kargo's client does not make. */
+  readonly docker: Docker;
+  /** Removes every service, leaves the swarm, stops the engine and deletes all it made. */
+  stop(): Promise<void>;
+}
+
+export interface PrivateEngineOptions {
+  /** Parent directory of all private engines' state (default: `$TMPDIR/kargo-engines`). */
+  readonly rootDir?: string;
+  /** Progress lines for a person watching. */
+  readonly say?: (line: string) => void;
+  /** How long the engine may take to answer and become a ready swarm manager. */
+  readonly startTimeoutMs?: number;
+}
+
+export const defaultEnginesRoot = join(tmpdir(), 'kargo-engines');
+const netnsFor = (id: string): string => `kargo-${id}`;
+
+/** Starts a private engine and initialises a single-node swarm on it. */
+export async function startPrivateEngine(options: PrivateEngineOptions = {}): Promise<PrivateEngine> {
+  const say = options.say ?? (() => undefined);
+  const rootDir = options.rootDir ?? defaultEnginesRoot;
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+  const tools = ensurePrerequisites(engineHostPrerequisites, say);
+  for (const id of sweepAbandonedEngines(rootDir, netnsFor)) say(`removed an abandoned engine (${id})`);
+
+  const id = randomBytes(4).toString('hex');
+  const layout: EngineLayout = { stateDir: join(rootDir, id), netns: netnsFor(id) };
+  const socketPath = join(layout.stateDir, engineFiles.socket);
+  const swarm = SwarmClient.connect(`unix://${socketPath}`);
+  const docker = swarm.docker;
+  try {
+    prepareStateDir(layout);
+    run('ip', ['netns', 'add', layout.netns]);
+    run('ip', ['-n', layout.netns, 'link', 'set', 'lo', 'up']);
+    const reaper = startReaper(layout, process.pid);
+    if (reaper !== undefined) writeFileSync(join(layout.stateDir, engineFiles.reaperPid), `${reaper}\n`);
+    say(`starting a private Docker engine in ${layout.stateDir}`);
+    spawnDockerd(layout, tools.get('dockerd') ?? 'dockerd', socketPath);
+    await waitUntilAnswering(docker, layout, deadline);
+    await initSwarm(swarm, deadline);
+    say('private engine is a ready swarm manager');
+  } catch (error) {
+    tearDownEngine(layout);
+    throw error;
+  }
+  return {
+    ...layout,
+    id,
+    socketPath,
+    dockerHost: `unix://${socketPath}`,
+    swarm,
+    docker,
+    stop: () => stopEngine(swarm, layout),
+  };
+}
+
+function prepareStateDir(layout: EngineLayout): void {
+  mkdirSync(layout.stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(layout.stateDir, engineFiles.ownerPid), `${process.pid}\n`);
+  // An empty config of our own, so the machine's /etc/docker/daemon.json cannot leak in.
+  writeFileSync(join(layout.stateDir, engineFiles.config), '{}\n');
+}
+
+function spawnDockerd(layout: EngineLayout, dockerd: string, socketPath: string): void {
+  const dir = layout.stateDir;
+  const log = openSync(join(dir, engineFiles.dockerdLog), 'a');
+  // nsenter (rather than `ip netns exec`) keeps the host's cgroup mounts visible to dockerd.
+  const child = spawn(
+    'nsenter',
+    [
+      `--net=/run/netns/${layout.netns}`,
+      dockerd,
+      `--host=unix://${socketPath}`,
+      `--data-root=${join(dir, engineFiles.dataRoot)}`,
+      `--exec-root=${join(dir, engineFiles.execRoot)}`,
+      `--pidfile=${join(dir, engineFiles.dockerdPid)}`,
+      `--config-file=${join(dir, engineFiles.config)}`,
+      // Never share containers with a system containerd another engine may be using.
+      `--containerd-namespace=${layout.netns}`,
+      `--containerd-plugins-namespace=${layout.netns}-plugins`,
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, DOCKER_SERVICE_PREFER_OFFLINE_IMAGE: '1' },
+    },
+  );
+  child.unref();
+  closeSync(log);
+}
+
+async function waitUntilAnswering(docker: Docker, layout: EngineLayout, deadline: number): Promise<void> {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await docker.ping();
+      return;
+    } catch (error) {
+      lastError = error;
+      await sleep(100);
+    }
+  }
+  throw new KargoError(
+    ErrorCode.SandboxEngineFailed,
+    `the private Docker engine did not answer (${describeError(lastError)}); its log ends with:\n${logTail(layout)}`,
+  );
+}
+
+async function initSwarm(swarm: SwarmClient, deadline: number): Promise<void> {
+  await swarm.docker.swarmInit({ ListenAddr: '127.0.0.1:2377', AdvertiseAddr: '127.0.0.1', ForceNewCluster: false });
+  while (Date.now() < deadline) {
+    const nodes = await swarm.listNodes();
+    if (nodes.some((node) => node.Status?.State === 'ready')) return;
+    await sleep(100);
+  }
+  throw new KargoError(ErrorCode.SandboxEngineFailed, 'the private swarm did not report a ready node in time');
+}
+
+async function stopEngine(swarm: SwarmClient, layout: EngineLayout): Promise<void> {
+  try {
+    const services = await swarm.listServices();
+    await Promise.all(services.map((service) => swarm.removeService(service.ID)));
+    await swarm.docker.swarmLeave({ force: true });
+  } catch {
+    // The engine may already be gone; the teardown below does not need it.
+  }
+  tearDownEngine(layout);
+}
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) {
+    throw new KargoError(
+      ErrorCode.SandboxEngineFailed,
+      `\`${command} ${args.join(' ')}\` failed: ${result.stderr.trim() || `exit ${String(result.status)}`}`,
+    );
+  }
+}
+
+function logTail(layout: EngineLayout): string {
+  try {
+    return readFileSync(join(layout.stateDir, engineFiles.dockerdLog), 'utf8').split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
