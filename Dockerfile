@@ -15,6 +15,7 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+COPY crds ./crds
 ENV NODE_ENV=production
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["help"]

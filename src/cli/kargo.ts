@@ -1,23 +1,20 @@
 /** The `kargo` command line: parses argv and dispatches to a command. */
 import { readFileSync } from 'node:fs';
 
-/** Where a command writes: the process's streams in production, buffers in tests. */
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-}
+import { ExitCode, type CliIo } from './cli-io.js';
+import { validateCommand } from './commands/validate.js';
 
-/** Exit codes every command shares. */
-export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const;
+export { ExitCode, type CliIo } from './cli-io.js';
 
 const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, converged Swarm services out.
 
 Usage:
-  kargo version          print the version
-  kargo help             show this help
+  kargo validate [PATH...]   check GeoService manifests (exit 1 when one is invalid)
+  kargo version              print the version
+  kargo help                 show this help
 
 Environment:
-  DOCKER_HOST            the engine to talk to (default unix:///var/run/docker.sock)
+  DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
 `;
 
 /** Kargo's version, from its package.json. */
@@ -32,6 +29,8 @@ export function kargoVersion(): string {
 export function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
+    case 'validate':
+      return validateCommand(rest, io);
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

@@ -4,7 +4,8 @@ import { describeError, KargoError } from '../errors.js';
 import { main } from './kargo.js';
 
 try {
-  process.exitCode = await main(process.argv.slice(2), process);
+  const colour = process.stdout.isTTY && process.env['NO_COLOR'] === undefined;
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, colour });
 } catch (error) {
   process.stderr.write(`kargo: ${describeError(error)}${error instanceof KargoError ? ` [${error.code}]` : ''}\n`);
   process.exitCode = 1;

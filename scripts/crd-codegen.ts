@@ -1,0 +1,170 @@
+/**
+ * Derives, from the GeoService CRD's openAPIV3Schema, the artifacts that must never drift from it:
+ * the TypeScript types, the JSON Schema for editors and the README's manifest reference.
+ * Pure text-to-text functions: `generate.ts` writes the files, a unit test checks they are current.
+ */
+
+/** The subset of OpenAPI v3 schema the CRD uses. */
+export interface SchemaNode {
+  description?: string;
+  type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
+  enum?: string[];
+  oneOf?: SchemaNode[];
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  'x-kargo-format'?: string;
+}
+
+/** Type names for the schema paths that deserve one; everything else is written inline. */
+const namedTypes: Record<string, string> = {
+  '': 'GeoService',
+  metadata: 'GeoServiceMetadata',
+  spec: 'GeoServiceSpec',
+  'spec.env': 'EnvironmentSpec',
+  'spec.env[]': 'EnvVarSpec',
+  'spec.ports[]': 'PortSpec',
+  'spec.networks[]': 'NetworkSpec',
+  'spec.volumes[]': 'VolumeSpec',
+  'spec.resources': 'ResourcesSpec',
+  'spec.resources.limits': 'ResourceAmountsSpec',
+  'spec.placement': 'PlacementSpec',
+  'spec.healthCheck': 'HealthCheckSpec',
+  'spec.update': 'UpdatePolicySpec',
+  'spec.restart': 'RestartPolicySpec',
+};
+
+/** Paths whose schema is the same definition as another path's (YAML aliases in the CRD). */
+const sameTypeAs: Record<string, string> = {
+  'spec.rollback': 'spec.update',
+  'spec.resources.reservations': 'spec.resources.limits',
+};
+
+const header = (source: string): string =>
+  `// Generated from ${source} by \`npm run generate\`. Do not edit: change the CRD instead.\n`;
+
+/** TypeScript declarations for the resource described by `schema`. */
+export function renderTypes(schema: SchemaNode, source: string): string {
+  const declarations: string[] = [];
+  const typeOf = (node: SchemaNode, path: string, depth: number): string => {
+    const alias = sameTypeAs[path];
+    if (alias !== undefined) return namedTypes[alias] ?? 'unknown';
+    const name = namedTypes[path];
+    if (name === undefined) return inlineType(node, path, depth);
+    const body = inlineType(node, path, 0);
+    declarations.push(`${doc(node.description, '')}export type ${name} = ${body};\n`);
+    return name;
+  };
+  const inlineType = (node: SchemaNode, path: string, depth: number): string => {
+    if (node.oneOf !== undefined) {
+      return node.oneOf.map((branch) => inlineType(branch, path, depth)).join(' | ');
+    }
+    if (node.enum !== undefined) return node.enum.map((value) => `'${value}'`).join(' | ');
+    switch (node.type) {
+      case 'string':
+        return 'string';
+      case 'integer':
+      case 'number':
+        return 'number';
+      case 'boolean':
+        return 'boolean';
+      case 'array':
+        return `${wrap(typeOf(node.items ?? {}, `${path}[]`, depth))}[]`;
+      case 'object':
+        return objectType(node, path, depth);
+      default:
+        return 'unknown';
+    }
+  };
+  const objectType = (node: SchemaNode, path: string, depth: number): string => {
+    if (node.properties === undefined) {
+      const values =
+        typeof node.additionalProperties === 'object' ? typeOf(node.additionalProperties, `${path}.*`, depth) : 'unknown';
+      return `Record<string, ${values}>`;
+    }
+    const indent = '  '.repeat(depth + 1);
+    const required = new Set(node.required ?? []);
+    const fields = Object.entries(node.properties).map(([key, child]) => {
+      const childPath = path === '' ? key : `${path}.${key}`;
+      const optional = required.has(key) ? '' : '?';
+      return `${doc(child.description, indent)}${indent}${key}${optional}: ${typeOf(child, childPath, depth + 1)};\n`;
+    });
+    return `{\n${fields.join('')}${'  '.repeat(depth)}}`;
+  };
+  const root = typeOf(schema, '', 0);
+  return `${header(source)}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
+}
+
+function wrap(type: string): string {
+  return type.includes('|') ? `(${type})` : type;
+}
+
+function doc(description: string | undefined, indent: string): string {
+  return description === undefined ? '' : `${indent}/** ${description.replaceAll('*/', '*\\/')} */\n`;
+}
+
+/** The schema as a standalone JSON Schema (draft 2020-12) for editors and yaml-language-server. */
+export function renderJsonSchema(schema: SchemaNode): string {
+  const jsonSchema = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://kargo.io/schemas/geoservice-v1alpha1.json',
+    title: 'GeoService (kargo.io/v1alpha1)',
+    ...schema,
+  };
+  return `${JSON.stringify(jsonSchema, null, 2)}\n`;
+}
+
+/** A Markdown table of every field: path, type, whether required, and what it means. */
+export function renderReference(schema: SchemaNode): string {
+  const rows: string[] = ['| field | type | required | description |', '|---|---|---|---|'];
+  const visit = (node: SchemaNode, path: string, required: boolean): void => {
+    if (path !== '') rows.push(`| \`${path}\` | ${describeType(node)} | ${required ? 'yes' : ''} | ${cell(node.description)} |`);
+    const objectBranch = node.type === 'object' ? node : node.oneOf?.find((branch) => branch.type === 'object');
+    const arrayBranch = node.type === 'array' ? node : node.oneOf?.find((branch) => branch.type === 'array');
+    for (const [key, child] of Object.entries(objectBranch?.properties ?? {})) {
+      visit(child, path === '' ? key : `${path}.${key}`, objectBranch?.required?.includes(key) ?? false);
+    }
+    const items = arrayBranch?.items;
+    if (items !== undefined) {
+      const itemObject = items.type === 'object' ? items : items.oneOf?.find((branch) => branch.type === 'object');
+      for (const [key, child] of Object.entries(itemObject?.properties ?? {})) {
+        visit(child, `${path}[].${key}`, itemObject?.required?.includes(key) ?? false);
+      }
+    }
+  };
+  visit(schema, '', true);
+  return `${rows.join('\n')}\n`;
+}
+
+function describeType(node: SchemaNode): string {
+  if (node.oneOf !== undefined) return node.oneOf.map(describeType).join(' or ');
+  if (node.enum !== undefined) return node.enum.map((value) => `\`${value}\``).join(', ');
+  const format = node['x-kargo-format'];
+  if (format !== undefined) return format;
+  if (node.type === 'array') return `list of ${node.items === undefined ? 'values' : describeType(node.items)}`;
+  if (node.type === 'object' && node.properties === undefined) {
+    return typeof node.additionalProperties === 'object' ? `map of ${describeType(node.additionalProperties)}` : 'map';
+  }
+  return node.type ?? 'any';
+}
+
+function cell(text: string | undefined): string {
+  return (text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export const referenceMarkers = {
+  start: '<!-- manifest-reference:start (generated by npm run generate) -->',
+  end: '<!-- manifest-reference:end -->',
+};
+
+/** `readme` with the text between the reference markers replaced by `reference`. */
+export function spliceReference(readme: string, reference: string): string {
+  const start = readme.indexOf(referenceMarkers.start);
+  const end = readme.indexOf(referenceMarkers.end);
+  if (start < 0 || end < start) throw new Error('README.md lacks the manifest reference markers');
+  return `${readme.slice(0, start + referenceMarkers.start.length)}\n${reference}${readme.slice(end)}`;
+}

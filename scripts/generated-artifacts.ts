@@ -1,0 +1,20 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { renderJsonSchema, renderReference, renderTypes, spliceReference, type SchemaNode } from './crd-codegen.js';
+
+export const crdPath = 'crds/geoservice.yaml';
+
+/** Every file derived from the CRD, with the content it must have. */
+export function generatedArtifacts(): { path: string; content: string }[] {
+  const crd = parse(readFileSync(crdPath, 'utf8')) as {
+    spec: { versions: { schema: { openAPIV3Schema: SchemaNode } }[] };
+  };
+  const schema = crd.spec.versions[0]?.schema.openAPIV3Schema;
+  if (schema === undefined) throw new Error(`${crdPath} has no openAPIV3Schema`);
+  const readme = existsSync('README.md') ? readFileSync('README.md', 'utf8') : '';
+  return [
+    { path: 'src/core/manifest/geoservice.generated.ts', content: renderTypes(schema, crdPath) },
+    { path: 'crds/geoservice.schema.json', content: renderJsonSchema(schema) },
+    { path: 'README.md', content: spliceReference(readme, renderReference(schema)) },
+  ];
+}

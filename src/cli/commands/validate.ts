@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import type { ManifestSet } from '../../core/manifest/manifest-set.js';
+import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
+import { ExitCode, type CliIo } from '../cli-io.js';
+import { paint } from '../terminal-style.js';
+
+export const validateUsage = `Usage: kargo validate [PATH...] [--output text|json]
+
+Checks GeoService manifests (files, or directories walked recursively; default ".") against the
+schema and Kargo's rules. Prints one line per problem: file:line:col: message (field).
+Exit code: 0 all valid, 1 a manifest is invalid, 2 usage error.
+`;
+
+/** `kargo validate`: the check CI runs on every pull request. */
+export async function validateCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help === true) {
+    io.stdout.write(validateUsage);
+    return ExitCode.Ok;
+  }
+  if (values.output !== 'text' && values.output !== 'json') {
+    io.stderr.write(`kargo validate: --output must be text or json, not "${values.output}"\n`);
+    return ExitCode.Usage;
+  }
+  const set = await createManifestLoader()(positionals.length > 0 ? positionals : ['.']);
+  io.stdout.write(values.output === 'json' ? `${JSON.stringify(validationReport(set), null, 2)}\n` : formatValidation(set, io.colour === true));
+  return set.problems.length === 0 ? ExitCode.Ok : ExitCode.Failed;
+}
+
+/** The machine-readable result of `kargo validate --output json`. */
+export function validationReport(set: ManifestSet): object {
+  return {
+    valid: set.problems.length === 0,
+    files: set.files.length,
+    manifests: set.manifests.map(({ key, source }) => ({ key, ...source })),
+    problems: set.problems,
+    ignored: set.ignored,
+  };
+}
+
+/** One line per problem and per ignored document, then a summary. */
+export function formatValidation(set: ManifestSet, colour: boolean): string {
+  const style = paint(colour);
+  const lines = [
+    ...set.problems.map(
+      (p) => `${style.bold(`${p.file}:${p.line}:${p.column}`)}: ${style.red('error')}: ${p.message}${p.field === '' ? '' : style.dim(` (${p.field})`)}`,
+    ),
+    ...set.ignored.map(
+      (d) => `${style.bold(`${d.file}:${d.line}:${d.column}`)}: ${style.dim('info')}: ignored ${d.kind === '' ? 'a document without kind' : `kind ${d.kind}`}${d.apiVersion === '' ? '' : ` (${d.apiVersion})`}: not a GeoService`,
+    ),
+  ];
+  const invalidFiles = new Set(set.problems.map((p) => p.file)).size;
+  const summary =
+    set.problems.length === 0
+      ? style.green(`${set.manifests.length} GeoService manifest(s) valid in ${set.files.length} file(s)`)
+      : style.red(`${set.problems.length} problem(s) in ${invalidFiles} file(s); ${set.manifests.length} GeoService manifest(s) valid`);
+  return `${[...lines, summary].join('\n')}\n`;
+}

@@ -1,0 +1,185 @@
+// Generated from crds/geoservice.yaml by `npm run generate`. Do not edit: change the CRD instead.
+
+/** A geospatial service that Kargo runs as one Docker Swarm service. */
+export type GeoService = {
+  /** Always kargo.io/v1alpha1. */
+  apiVersion: 'kargo.io/v1alpha1';
+  /** Always GeoService. */
+  kind: 'GeoService';
+  /** Identity of the service. The Swarm service is named <namespace>_<name>. */
+  metadata: GeoServiceMetadata;
+  /** What the service runs and how Swarm schedules and updates it. */
+  spec: GeoServiceSpec;
+};
+
+/** What the service runs and how Swarm schedules and updates it. */
+export type GeoServiceSpec = {
+  /** Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults). */
+  engine?: 'generic' | 'geoserver' | 'mapserver' | 'mapcache' | 'tileserver-gl' | 'postgis' | 'krawler';
+  /** Image reference, e.g. docker.osgeo.org/geoserver:2.25.2. */
+  image: string;
+  /** Replaces the image's entrypoint. */
+  command?: string[];
+  /** Replaces the image's command (the entrypoint's arguments). */
+  args?: string[];
+  /** Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans. */
+  env?: EnvironmentSpec;
+  /** Number of tasks in replicated mode (default 1). Not allowed with mode global. */
+  replicas?: number;
+  /** replicated (default) or global (one task per eligible node). */
+  mode?: 'replicated' | 'global';
+  /** Ports the service publishes. */
+  ports?: PortSpec[];
+  /** Networks to attach, by name, or as {name, aliases}. Names without a namespace are not prefixed. */
+  networks?: NetworkSpec[];
+  /** Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none. */
+  volumes?: VolumeSpec[];
+  /** CPU and memory limits (hard caps) and reservations (needed to schedule). */
+  resources?: ResourcesSpec;
+  /** Where tasks may run. */
+  placement?: PlacementSpec;
+  /** How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset. */
+  healthCheck?: HealthCheckSpec;
+  /** How Swarm rolls out a change (and, under rollback, how it rolls one back). */
+  update?: UpdatePolicySpec;
+  /** How Swarm rolls out a change (and, under rollback, how it rolls one back). */
+  rollback?: UpdatePolicySpec;
+  /** When Swarm restarts a task's container. */
+  restart?: RestartPolicySpec;
+  /** Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own). */
+  labels?: Record<string, string>;
+  /** Labels of the containers. */
+  containerLabels?: Record<string, string>;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  stopGracePeriod?: string;
+  /** User (name or uid[:gid]) the container runs as. */
+  user?: string;
+  /** Working directory in the container. */
+  workingDir?: string;
+  /** When true, Kargo makes no change to this service (nor prunes it) until false again. */
+  suspend?: boolean;
+};
+
+/** When Swarm restarts a task's container. */
+export type RestartPolicySpec = {
+  /** any (default), on-failure or none. */
+  condition?: 'none' | 'on-failure' | 'any';
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  delay?: string;
+  /** Restarts before giving up; 0 means unlimited. */
+  maxAttempts?: number;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  window?: string;
+};
+
+/** How Swarm rolls out a change (and, under rollback, how it rolls one back). */
+export type UpdatePolicySpec = {
+  /** Tasks changed at once; 0 means all at once. */
+  parallelism?: number;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  delay?: string;
+  /** stop-first (default) or start-first. */
+  order?: 'stop-first' | 'start-first';
+  /** pause (default for update), continue or rollback. */
+  failureAction?: 'pause' | 'continue' | 'rollback';
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  monitor?: string;
+  /** Fraction of tasks that may fail before failureAction applies, 0 to 1. */
+  maxFailureRatio?: number;
+};
+
+/** How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset. */
+export type HealthCheckSpec = {
+  /** Command run in the container; exit 0 means healthy. A string runs through the shell. */
+  command?: string | string[];
+  /** Path probed over HTTP on localhost, e.g. /geoserver/web/. */
+  httpPath?: string;
+  /** Port of httpPath; default the engine's port or the first target port. */
+  port?: number;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  interval?: string;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  timeout?: string;
+  /** Consecutive failures before unhealthy. */
+  retries?: number;
+  /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
+  startPeriod?: string;
+  /** Turn off the image's or the preset's health check. */
+  disable?: boolean;
+};
+
+/** Where tasks may run. */
+export type PlacementSpec = {
+  /** Swarm constraints, e.g. node.labels.geodata == true. */
+  constraints?: string[];
+  /** Spread preferences, e.g. {spread node.labels.zone}. */
+  preferences?: {
+    spread: string;
+  }[];
+  /** At most this many tasks of the service on one node. */
+  maxReplicasPerNode?: number;
+};
+
+/** CPU and memory limits (hard caps) and reservations (needed to schedule). */
+export type ResourcesSpec = {
+  limits?: ResourceAmountsSpec;
+  reservations?: ResourceAmountsSpec;
+};
+
+export type ResourceAmountsSpec = {
+  /** CPUs, e.g. 0.5 or "2". */
+  cpus?: number | string;
+  /** Memory, e.g. 512M or 2G (binary units; a bare number is bytes). */
+  memory?: string;
+};
+
+export type VolumeSpec = {
+  /** volume (named volume), bind (host path) or tmpfs. */
+  type: 'volume' | 'bind' | 'tmpfs';
+  /** Volume name, or absolute host path for a bind. */
+  source?: string;
+  /** Absolute path in the container; default the engine preset's data path. */
+  target?: string;
+  /** Mount read-only (default false). */
+  readOnly?: boolean;
+  /** Size limit of a tmpfs, e.g. 64M. */
+  size?: string;
+};
+
+export type NetworkSpec = string | {
+  name: string;
+  aliases?: string[];
+};
+
+export type PortSpec = {
+  /** Port inside the container; default the engine preset's port. */
+  target?: number;
+  /** Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode. */
+  published?: number;
+  /** tcp (default), udp or sctp. */
+  protocol?: 'tcp' | 'udp' | 'sctp';
+  /** ingress (default, routing mesh) or host (published on the node running the task). */
+  mode?: 'ingress' | 'host';
+};
+
+/** Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans. */
+export type EnvironmentSpec = Record<string, string | number | boolean> | EnvVarSpec[];
+
+export type EnvVarSpec = {
+  name: string;
+  value: string | number | boolean;
+};
+
+/** Identity of the service. The Swarm service is named <namespace>_<name>. */
+export type GeoServiceMetadata = {
+  /** Lower-case letters, digits and '-', starting and ending with a letter or digit. */
+  name: string;
+  /** The stack namespace (com.docker.stack.namespace); default "default". */
+  namespace?: string;
+  /** Free-form labels of the manifest; not copied to Swarm (use spec.labels). */
+  labels?: Record<string, string>;
+  /** Free-form annotations of the manifest; not copied to Swarm. */
+  annotations?: Record<string, string>;
+};
+
+export type { GeoService as default };

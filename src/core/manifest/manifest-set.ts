@@ -1,0 +1,71 @@
+import type { GeoService } from './geoservice.generated.js';
+
+/** Where something is written: file, 1-based line and column. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Stable codes of manifest problems; CI scripts may match on them. */
+export const ManifestProblemCode = {
+  FileTooLarge: 'file-too-large',
+  FileUnreadable: 'file-unreadable',
+  YamlSyntax: 'yaml-syntax',
+  YamlAliases: 'yaml-aliases',
+  NotAMapping: 'not-a-mapping',
+  UnsupportedApiVersion: 'unsupported-api-version',
+  Schema: 'schema',
+  InvalidName: 'invalid-name',
+  InvalidField: 'invalid-field',
+  DuplicateName: 'duplicate-name',
+  PortConflict: 'port-conflict',
+} as const;
+
+export type ManifestProblemCode = (typeof ManifestProblemCode)[keyof typeof ManifestProblemCode];
+
+/** Something wrong in a manifest file, said so that a person can fix it from the line alone. */
+export interface ManifestProblem extends SourceLocation {
+  readonly code: ManifestProblemCode;
+  readonly message: string;
+  /** The field at fault, e.g. `spec.ports[0].published`; empty for the whole document or file. */
+  readonly field: string;
+  /** `namespace/name` of the GeoService the problem belongs to, when it could be read. */
+  readonly key?: string;
+}
+
+/** A document Kargo does not manage (another kind), reported for information. */
+export interface IgnoredDocument extends SourceLocation {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+/** A valid GeoService and where it came from. `metadata.namespace` is always set. */
+export interface LoadedManifest {
+  /** `namespace/name`: the GeoService's identity. */
+  readonly key: string;
+  readonly resource: GeoService & { metadata: { namespace: string } };
+  readonly source: SourceLocation;
+}
+
+/** Everything read from a set of manifest files: each valid manifest **and** each problem. */
+export interface ManifestSet {
+  readonly manifests: LoadedManifest[];
+  readonly problems: ManifestProblem[];
+  readonly ignored: IgnoredDocument[];
+  /** Every file read, valid or not. */
+  readonly files: string[];
+}
+
+/** A file handed to the parser: its text, or its size when it was too large to read. */
+export type ManifestFile =
+  | { readonly path: string; readonly text: string }
+  | { readonly path: string; readonly sizeBytes: number; readonly tooLarge: true }
+  | { readonly path: string; readonly unreadable: string };
+
+export const defaultNamespace = 'default';
+
+/** `namespace/name` of a GeoService. */
+export function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
