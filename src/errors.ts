@@ -9,6 +9,10 @@ export const ErrorCode = {
   SandboxEngineFailed: 'KARGO_SANDBOX_ENGINE_FAILED',
   /** Building a local image (docker import) failed. */
   ImageBuildFailed: 'KARGO_IMAGE_BUILD_FAILED',
+  /** The Docker engine did not answer at DOCKER_HOST. */
+  EngineUnreachable: 'KARGO_ENGINE_UNREACHABLE',
+  /** The engine answers but is not a swarm manager, so it cannot run services. */
+  NotSwarmManager: 'KARGO_NOT_SWARM_MANAGER',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
 } as const;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 import { ExitCode, type CliIo } from './cli-io.js';
+import { diffCommand } from './commands/diff.js';
 import { validateCommand } from './commands/validate.js';
 
 export { ExitCode, type CliIo } from './cli-io.js';
@@ -10,6 +11,8 @@ const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, c
 
 Usage:
   kargo validate [PATH...]   check GeoService manifests (exit 1 when one is invalid)
+  kargo diff [--manifests DIR]
+                             show what would change on the swarm (exit 3 when changes are pending)
   kargo version              print the version
   kargo help                 show this help
 
@@ -26,11 +29,13 @@ export function kargoVersion(): string {
 }
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
-export function main(argv: readonly string[], io: CliIo): Promise<number> {
+export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
     case 'validate':
       return validateCommand(rest, io);
+    case 'diff':
+      return diffCommand(rest, io, env);
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

@@ -1,10 +1,10 @@
 /** ANSI styling for terminals; identity functions when output is not a TTY (or NO_COLOR is set). */
 export interface Style {
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
+  readonly bold: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly red: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly yellow: (text: string) => string;
 }
 
 const sgr = (code: number, text: string): string => `\u001b[${code}m${text}\u001b[0m`;

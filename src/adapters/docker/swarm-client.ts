@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
+import type { LiveState } from '../../core/diff/plan-changes.js';
 import type { EngineInfo, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
-import { connectDocker } from './docker-host.js';
+import { ErrorCode, KargoError, describeError } from '../../errors.js';
+import { connectDocker, defaultDockerHost } from './docker-host.js';
 
 /** Filters of the Engine API's list endpoints, e.g. `{ label: ['io.kargo.managed-by=kargo'] }`. */
 export type ListFilters = Record<string, string[]>;
@@ -10,11 +12,15 @@ export type ListFilters = Record<string, string[]>;
  * Engine API's own shapes. dockerode does the HTTP; this class only gives its answers types.
  */
 export class SwarmClient {
-  constructor(readonly docker: Docker) {}
+  constructor(
+    readonly docker: Docker,
+    /** Where the engine is, for messages. */
+    readonly dockerHost = 'the Docker engine',
+  ) {}
 
   /** A client for a DOCKER_HOST-style address. */
   static connect(dockerHost?: string): SwarmClient {
-    return new SwarmClient(connectDocker(dockerHost));
+    return new SwarmClient(connectDocker(dockerHost), dockerHost ?? defaultDockerHost);
   }
 
   async info(): Promise<EngineInfo> {
@@ -44,11 +50,67 @@ export class SwarmClient {
     await this.docker.getService(id).update({ ...spec, version });
   }
 
+  /**
+   * Reads the service, edits its spec and writes it back at the version read. Swarm bumps the
+   * version on its own (port allocation after a create, for one), so an "update out of
+   * sequence" answer means: read again and retry.
+   */
+  async modifyService(id: string, edit: (service: Service) => ServiceSpec, attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const service = await this.inspectService(id);
+      try {
+        await this.updateService(id, service.Version.Index, edit(service));
+        return;
+      } catch (error) {
+        if (attempt >= attempts || !isOutOfSequence(error)) throw error;
+      }
+    }
+  }
+
   async removeService(id: string): Promise<void> {
     await this.docker.getService(id).remove();
+  }
+
+  /** Network ids and names, to read back the networks a service is attached to by id. */
+  async listNetworks(): Promise<{ Id: string; Name: string }[]> {
+    return (await this.docker.listNetworks()).map((network) => ({ Id: network.Id, Name: network.Name }));
   }
 
   async listTasks(filters: ListFilters = {}): Promise<Task[]> {
     return (await this.docker.listTasks({ filters })) as Task[];
   }
+
+  /**
+   * Checks that the engine answers and is a swarm manager, with a one-line error that says what
+   * to do when it is not.
+   */
+  async assertManager(): Promise<EngineInfo> {
+    let info: EngineInfo;
+    try {
+      info = await this.info();
+    } catch (error) {
+      throw new KargoError(
+        ErrorCode.EngineUnreachable,
+        `cannot reach the Docker engine at ${this.dockerHost} (${describeError(error)}): start it, or set DOCKER_HOST to a swarm manager`,
+      );
+    }
+    if (info.Swarm.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
+      throw new KargoError(
+        ErrorCode.NotSwarmManager,
+        `the engine at ${this.dockerHost} is not a swarm manager (swarm ${info.Swarm.LocalNodeState}): run \`docker swarm init\`, or point DOCKER_HOST at a manager`,
+      );
+    }
+    return info;
+  }
+
+  /** Every service on the cluster, and the names of its networks. */
+  async readLiveState(): Promise<LiveState> {
+    const [services, networks] = await Promise.all([this.listServices(), this.listNetworks()]);
+    return { services, networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
+  }
+}
+
+/** Whether Swarm refused a write because the service changed since it was read. */
+export function isOutOfSequence(error: unknown): boolean {
+  return describeError(error).includes('update out of sequence');
 }

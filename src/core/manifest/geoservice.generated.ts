@@ -30,7 +30,7 @@ export type GeoServiceSpec = {
   mode?: 'replicated' | 'global';
   /** Ports the service publishes. */
   ports?: PortSpec[];
-  /** Networks to attach, by name, or as {name, aliases}. Names without a namespace are not prefixed. */
+  /** Networks to attach, by name or as {name, aliases}. They must exist (docker network create --driver overlay NAME); names are used as written. */
   networks?: NetworkSpec[];
   /** Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none. */
   volumes?: VolumeSpec[];
@@ -136,7 +136,7 @@ export type ResourceAmountsSpec = {
 export type VolumeSpec = {
   /** volume (named volume), bind (host path) or tmpfs. */
   type: 'volume' | 'bind' | 'tmpfs';
-  /** Volume name, or absolute host path for a bind. */
+  /** Volume name (used as written; the engine creates it on first use), or absolute host path for a bind. */
   source?: string;
   /** Absolute path in the container; default the engine preset's data path. */
   target?: string;

@@ -55,6 +55,8 @@ export interface ManifestSet {
   readonly ignored: IgnoredDocument[];
   /** Every file read, valid or not. */
   readonly files: string[];
+  /** A hash of every file's path and content: the revision when the files are not a git checkout. */
+  readonly contentRevision: string;
 }
 
 /** A file handed to the parser: its text, or its size when it was too large to read. */

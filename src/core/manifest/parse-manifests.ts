@@ -12,9 +12,10 @@ import {
   type ManifestSet,
   type SourceLocation,
 } from './manifest-set.js';
-import type { SchemaValidator } from './schema-validator.js';
+import { describeValue, type SchemaValidator } from './schema-validator.js';
 import { checkGeoService, publishedPorts } from './semantic-rules.js';
 import { locateField } from './yaml-locations.js';
+import { contentRevision as contentRevisionOf } from '../source-revision.js';
 
 export const geoServiceApiVersion = 'kargo.io/v1alpha1';
 export const geoServiceKind = 'GeoService';
@@ -65,7 +66,8 @@ export function parseManifests(
     .filter((candidate) => !rejected.has(candidate))
     .map(({ key, resource, source }) => ({ key, resource, source }));
   problems.sort(byLocation);
-  return { manifests, problems, ignored, files: files.map((file) => file.path) };
+  const contentRevision = contentRevisionOf(files.map((file) => ({ path: file.path, ...('text' in file ? { text: file.text } : {}) })));
+  return { manifests, problems, ignored, files: files.map((file) => file.path), contentRevision };
 }
 
 function fileProblem(file: string, code: ManifestProblemCode, message: string): ManifestProblem {
@@ -96,7 +98,8 @@ function parseFile(
     const syntaxErrors = document.errors;
     if (syntaxErrors.length > 0) {
       for (const error of syntaxErrors) {
-        const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+        // `linePos` is only filled in with prettyErrors, which also rewrites the message: take the offset.
+        const position = lines.linePos(error.pos[0]);
         problems.push({ file, line: position.line, column: position.col, code: ManifestProblemCode.YamlSyntax, message: firstLine(error.message), field: '' });
       }
       continue;
@@ -114,6 +117,12 @@ function parseFile(
     const record = value as Record<string, unknown>;
     const apiVersion = typeof record['apiVersion'] === 'string' ? record['apiVersion'] : '';
     const kind = typeof record['kind'] === 'string' ? record['kind'] : '';
+    if (kind === '' && apiVersion.startsWith('kargo.io/')) {
+      // Kargo's own group without a kind is a GeoService missing a line, not someone else's document.
+      const message = record['kind'] === undefined ? `missing required field "kind" (use ${geoServiceKind})` : `must be ${geoServiceKind}, not ${describeValue(record['kind'])}`;
+      problems.push(at(['kind'], ManifestProblemCode.Schema, message, readKey(record)));
+      continue;
+    }
     if (kind !== geoServiceKind || !(apiVersion === '' || apiVersion.startsWith('kargo.io/'))) {
       ignored.push({ ...locate([]), apiVersion, kind });
       continue;

@@ -14,7 +14,7 @@ export interface ContainerSpec {
   User?: string;
   Mounts?: Mount[];
   StopGracePeriod?: number;
-  HealthCheck?: HealthConfig;
+  Healthcheck?: HealthConfig;
   Isolation?: string;
   Init?: boolean;
 }

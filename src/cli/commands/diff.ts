@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { SwarmClient } from '../../adapters/docker/swarm-client.js';
+import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
+import { desiredStateOf, planPolicyOf } from '../../core/desired-state.js';
+import { formatPlan, hasPendingChanges } from '../../core/diff/format-plan.js';
+import { planChanges, type Plan } from '../../core/diff/plan-changes.js';
+import { ExitCode, type CliIo } from '../cli-io.js';
+import { formatValidation } from './validate.js';
+import { paint } from '../terminal-style.js';
+
+/** `kargo diff` exits 3 when applying the manifests would change the cluster. */
+export const ChangesPending = 3;
+
+export const diffUsage = `Usage: kargo diff [--manifests DIR] [--output text|json] [--no-prune] [--allow-empty]
+
+Shows what \`kargo run\` would change on the swarm at DOCKER_HOST to match the manifests in DIR
+(default "."), per service and per field. Writes nothing.
+Exit code: 0 in sync, 3 changes pending, 1 a manifest is invalid or the engine failed, 2 usage error.
+`;
+
+/** `kargo diff`: the drift check CI runs against a live cluster. */
+export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      manifests: { type: 'string', short: 'm', default: '.' },
+      output: { type: 'string', short: 'o', default: 'text' },
+      'no-prune': { type: 'boolean', default: false },
+      'allow-empty': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    io.stdout.write(diffUsage);
+    return ExitCode.Ok;
+  }
+  if (values.output !== 'text' && values.output !== 'json') {
+    io.stderr.write(`kargo diff: --output must be text or json, not "${values.output}"\n`);
+    return ExitCode.Usage;
+  }
+  const root = values.manifests;
+  const set = await createManifestLoader()([root]);
+  const state = desiredStateOf(set, root, set.contentRevision);
+  const swarm = SwarmClient.connect(env['DOCKER_HOST']);
+  await swarm.assertManager();
+  const plan = planChanges(state.desired, await swarm.readLiveState(), planPolicyOf(state, !values['no-prune'], values['allow-empty']));
+  if (values.output === 'json') {
+    io.stdout.write(`${JSON.stringify(planReport(plan, set.problems.length), null, 2)}\n`);
+  } else {
+    if (set.problems.length > 0) io.stderr.write(formatValidation(set, io.colour === true));
+    const style = paint(io.colour === true);
+    io.stdout.write(formatPlan(plan, { added: style.green, removed: style.red, changed: style.yellow, dim: style.dim }));
+  }
+  if (set.problems.length > 0) return ExitCode.Failed;
+  return hasPendingChanges(plan) ? ChangesPending : ExitCode.Ok;
+}
+
+function planReport(plan: Plan, problems: number): object {
+  return {
+    inSync: !hasPendingChanges(plan),
+    manifestProblems: problems,
+    ...(plan.pruneRefused === undefined ? {} : { pruneRefused: plan.pruneRefused }),
+    services: plan.steps.map((step) => ({
+      key: step.key,
+      step: step.kind,
+      ...('entry' in step ? { name: step.entry.name, action: step.entry.action, changes: step.entry.changes, recreateReasons: step.entry.recreateReasons } : { name: step.name, reason: step.reason }),
+    })),
+  };
+}

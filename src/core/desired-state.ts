@@ -1,0 +1,39 @@
+import { posix } from 'node:path';
+import type { ManifestSet } from './manifest/manifest-set.js';
+import { adoptAnnotation } from './render/ownership.js';
+import { renderServiceSpec } from './render/render-service-spec.js';
+import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
+
+/** Desired services and the keys and files that must be left alone, from one set of manifests. */
+export interface DesiredState {
+  readonly desired: DesiredService[];
+  readonly protectedKeys: ReadonlySet<string>;
+  readonly protectedFiles: ReadonlySet<string>;
+}
+
+/**
+ * Renders every valid manifest of `set`, read below `root` at `revision`, and collects what
+ * failed to load so that its services are protected.
+ */
+export function desiredStateOf(set: ManifestSet, root: string, revision: string): DesiredState {
+  const relative = (file: string): string => posix.relative(root, file) || posix.basename(file);
+  const desired = set.manifests.map(({ key, resource, source }) => {
+    const spec = renderServiceSpec(resource, { revision, sourceFile: relative(source.file) });
+    return {
+      key,
+      spec: { ...spec, Name: spec.Name ?? key },
+      adopt: resource.metadata.annotations?.[adoptAnnotation] === 'true',
+      suspended: resource.spec.suspend === true,
+    };
+  });
+  return {
+    desired,
+    protectedKeys: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]))),
+    protectedFiles: new Set(set.problems.map((problem) => relative(problem.file))),
+  };
+}
+
+/** The plan policy for a desired state under the operator's prune settings. */
+export function planPolicyOf(state: DesiredState, prune: boolean, allowEmpty: boolean): PlanPolicy {
+  return { prune, allowEmpty, protectedKeys: state.protectedKeys, protectedFiles: state.protectedFiles };
+}

@@ -1,0 +1,52 @@
+import type { ServiceSpec } from '../swarm/engine-api.js';
+import type { ChangeSetEntry, FieldChange } from './change-set.js';
+import { comparableSpec, swarmDefaultOf, type ComparableSpec, type LiveContext } from './comparable-spec.js';
+import { compareCodePoints } from '../render/canonical-json.js';
+
+/**
+ * What it takes to go from the live spec to the desired one. `desired` undefined: the service
+ * should not exist; `live` undefined: it does not yet.
+ */
+export function diffService(
+  name: string,
+  desired: ServiceSpec | undefined,
+  live: ServiceSpec | undefined,
+  context?: LiveContext,
+): ChangeSetEntry {
+  const to = desired === undefined ? new Map<string, unknown>() : comparableSpec(desired);
+  const from = live === undefined ? new Map<string, unknown>() : comparableSpec(live, context);
+  const changes = fieldChanges(from, to);
+  if (desired === undefined) return { name, action: 'deleted', changes, recreateReasons: [] };
+  if (live === undefined) return { name, action: 'created', changes, recreateReasons: [] };
+  return {
+    name,
+    action: changes.length === 0 ? 'unchanged' : 'configured',
+    changes,
+    recreateReasons: recreateReasons(desired, live),
+  };
+}
+
+function fieldChanges(from: ComparableSpec, to: ComparableSpec): FieldChange[] {
+  const paths = [...new Set([...from.keys(), ...to.keys()])].sort(compareCodePoints);
+  const changes: FieldChange[] = [];
+  for (const path of paths) {
+    // A leaf one side leaves out has Swarm's default there, e.g. Replicas 1 → 0.
+    const before = from.get(path) ?? (from.size > 0 ? swarmDefaultOf(path) : undefined);
+    const after = to.get(path) ?? (to.size > 0 ? swarmDefaultOf(path) : undefined);
+    if (sameValue(before, after)) continue;
+    changes.push({ path, ...(before === undefined ? {} : { from: before }), ...(after === undefined ? {} : { to: after }) });
+  }
+  return changes;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (Array.isArray(a) && Array.isArray(b) && JSON.stringify(a) === JSON.stringify(b));
+}
+
+/** Changes Swarm refuses to make to an existing service. */
+function recreateReasons(desired: ServiceSpec, live: ServiceSpec): string[] {
+  const modeOf = (spec: ServiceSpec): string => (spec.Mode?.Global !== undefined ? 'global' : 'replicated');
+  const reasons: string[] = [];
+  if (modeOf(desired) !== modeOf(live)) reasons.push(`mode changes from ${modeOf(live)} to ${modeOf(desired)}`);
+  return reasons;
+}

@@ -1,0 +1,110 @@
+import { compareCodePoints } from '../render/canonical-json.js';
+import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
+import type { Service, ServiceSpec } from '../swarm/engine-api.js';
+import type { ChangeSetEntry } from './change-set.js';
+import type { LiveContext } from './comparable-spec.js';
+import { diffService } from './diff-service.js';
+
+/** A GeoService as the plan sees it: its key, its rendered spec, and the manifest's wishes. */
+export interface DesiredService {
+  readonly key: string;
+  readonly spec: ServiceSpec & { Name: string };
+  /** The manifest opts in to taking over a service of the same name that Kargo did not create. */
+  readonly adopt: boolean;
+  /** `spec.suspend`: no write of any kind. */
+  readonly suspended: boolean;
+}
+
+/** The cluster as read from the engine. */
+export interface LiveState {
+  readonly services: readonly Service[];
+  readonly networkNames: ReadonlyMap<string, string>;
+}
+
+/** The safety policy: inputs, so the plan stays a pure function. */
+export interface PlanPolicy {
+  /** Remove owned services that no manifest wants (`--prune`). */
+  readonly prune: boolean;
+  /** Allow pruning when there are no manifests at all (`--allow-empty`). */
+  readonly allowEmpty: boolean;
+  /** Keys whose manifests exist but failed to load: their services are never touched. */
+  readonly protectedKeys: ReadonlySet<string>;
+  /** Files that failed to load (even unparseable): services whose source label names one are never touched. */
+  readonly protectedFiles: ReadonlySet<string>;
+}
+
+export type PlanStep =
+  | { readonly kind: 'create'; readonly key: string; readonly entry: ChangeSetEntry; readonly spec: ServiceSpec }
+  | { readonly kind: 'update'; readonly key: string; readonly entry: ChangeSetEntry; readonly spec: ServiceSpec; readonly service: Service }
+  | { readonly kind: 'unchanged'; readonly key: string; readonly entry: ChangeSetEntry; readonly service: Service }
+  | { readonly kind: 'delete'; readonly key: string; readonly entry: ChangeSetEntry; readonly service: Service }
+  | { readonly kind: 'conflict'; readonly key: string; readonly name: string; readonly reason: string; readonly service: Service }
+  | { readonly kind: 'hold'; readonly key: string; readonly name: string; readonly reason: string; readonly service?: Service };
+
+/** An ordered plan over all services. */
+export interface Plan {
+  readonly steps: readonly PlanStep[];
+  /** Set when pruning was refused wholesale, with the reason. */
+  readonly pruneRefused?: string;
+}
+
+const kindOrder: Record<PlanStep['kind'], number> = { create: 0, update: 1, delete: 2, conflict: 3, hold: 4, unchanged: 5 };
+
+/**
+ * Plans the changes that make the live services match the desired ones: creates, updates,
+ * prunes of owned services no manifest wants, conflicts with foreign services of the same name,
+ * and holds (suspended, protected, prune refused or off). Pure: policy comes in as data.
+ */
+export function planChanges(desired: readonly DesiredService[], live: LiveState, policy: PlanPolicy): Plan {
+  const byName = new Map(live.services.map((service) => [service.Spec.Name ?? '', service]));
+  const context = { networkNames: live.networkNames };
+  const steps: PlanStep[] = desired.map((want) => planDesired(want, byName.get(want.spec.Name), context));
+  const wanted = new Set(desired.map((want) => want.key));
+  const wantedNames = new Set(desired.map((want) => want.spec.Name));
+  const orphans = live.services.filter(
+    (service) => isManagedByKargo(service.Spec.Labels) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
+  );
+  const pruneRefused =
+    desired.length === 0 && !policy.allowEmpty && orphans.length > 0
+      ? 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)'
+      : undefined;
+  for (const service of orphans) steps.push(planOrphan(service, policy, pruneRefused));
+  steps.sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || compareCodePoints(a.key, b.key));
+  return { steps, ...(pruneRefused === undefined ? {} : { pruneRefused }) };
+}
+
+function planDesired(want: DesiredService, service: Service | undefined, context: LiveContext): PlanStep {
+  const { key } = want;
+  const name = want.spec.Name;
+  if (service !== undefined) {
+    const owned = isManagedByKargo(service.Spec.Labels);
+    if (!owned && !want.adopt) {
+      return { kind: 'conflict', key, name, service, reason: `service ${name} exists and is not managed by Kargo (annotate the manifest kargo.io/adopt: "true" to take it over)` };
+    }
+    if (owned && ownerKey(service) !== key) {
+      return { kind: 'conflict', key, name, service, reason: `service ${name} belongs to GeoService ${ownerKey(service)}` };
+    }
+  }
+  const entry = diffService(name, want.spec, service?.Spec, context);
+  if (want.suspended && entry.action !== 'unchanged') {
+    return { kind: 'hold', key, name, reason: 'suspended (spec.suspend: true)', ...(service === undefined ? {} : { service }) };
+  }
+  if (service === undefined) return { kind: 'create', key, entry, spec: want.spec };
+  if (entry.action === 'unchanged') return { kind: 'unchanged', key, entry, service };
+  return { kind: 'update', key, entry, spec: want.spec, service };
+}
+
+function planOrphan(service: Service, policy: PlanPolicy, pruneRefused: string | undefined): PlanStep {
+  const key = ownerKey(service);
+  const name = service.Spec.Name ?? service.ID;
+  const source = service.Spec.Labels?.[ownershipLabels.source];
+  if (policy.protectedKeys.has(key) || (source !== undefined && policy.protectedFiles.has(source))) return { kind: 'hold', key, name, service, reason: 'its manifest failed to load: kept as it is' };
+  if (pruneRefused !== undefined) return { kind: 'hold', key, name, service, reason: pruneRefused };
+  if (!policy.prune) return { kind: 'hold', key, name, service, reason: 'no manifest wants it, and pruning is off' };
+  return { kind: 'delete', key, service, entry: diffService(name, undefined, service.Spec) };
+}
+
+/** The GeoService key an owned service carries in its labels. */
+export function ownerKey(service: Service): string {
+  return service.Spec.Labels?.[ownershipLabels.geoService] ?? service.Spec.Name ?? service.ID;
+}

@@ -1,0 +1,31 @@
+/** The labels by which Kargo knows the services it owns (see the design notes, "Ownership and safety"). */
+export const ownershipLabels = {
+  managedBy: 'io.kargo.managed-by',
+  geoService: 'io.kargo.geoservice',
+  specHash: 'io.kargo.spec-hash',
+  revision: 'io.kargo.revision',
+  /** The manifest file, relative to the manifests root: lets an unparseable file still protect its services. */
+  source: 'io.kargo.source',
+  stackNamespace: 'com.docker.stack.namespace',
+} as const;
+
+export const managedByKargo = 'kargo';
+
+/** The label filter that lists Kargo's services: `io.kargo.managed-by=kargo`. */
+export const managedServicesFilter = `${ownershipLabels.managedBy}=${managedByKargo}`;
+
+/** Labels that say where a spec came from rather than what it is: never a reason to update. */
+export const provenanceLabels: readonly string[] = [ownershipLabels.specHash, ownershipLabels.revision, ownershipLabels.source];
+
+/** The manifest annotation by which a GeoService opts in to taking over a service Kargo did not create. */
+export const adoptAnnotation = 'kargo.io/adopt';
+
+/** Whether a service's labels say Kargo manages it. */
+export function isManagedByKargo(labels: Readonly<Record<string, string>> | undefined): boolean {
+  return labels?.[ownershipLabels.managedBy] === managedByKargo;
+}
+
+/** The Swarm service name of a GeoService: `<namespace>_<name>`, as `docker stack deploy` names them. */
+export function serviceNameOf(namespace: string, name: string): string {
+  return `${namespace}_${name}`;
+}

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+import { desiredStateOf } from '../../src/core/desired-state.js';
+import { localImages } from '../../src/sandbox/local-images.js';
+import { runKargo } from '../support/cli.js';
+import { testSwarm, uniqueName } from '../support/swarm.js';
+import { inject } from 'vitest';
+
+const swarm = testSwarm();
+const env = { DOCKER_HOST: inject('dockerHost') };
+const dir = mkdtempSync(join(tmpdir(), 'kargo-diff-'));
+const namespace = uniqueName('diff');
+writeFileSync(
+  join(dir, 'web.yaml'),
+  `apiVersion: kargo.io/v1alpha1
+kind: GeoService
+metadata: { name: web, namespace: ${namespace} }
+spec:
+  image: ${localImages.http.name}
+  replicas: 0
+  env: { RESPONSE: hello }
+`,
+);
+// Other test files run their own Kargo-owned services on the same engine: leave them out of the plan.
+const diffArgs = ['diff', '--manifests', dir, '--no-prune'];
+
+afterAll(async () => {
+  const services = await swarm.listServices({ name: [`${namespace}_web`] });
+  await Promise.all(services.map((service) => swarm.removeService(service.ID)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kargo diff', () => {
+  it('exits 3 and shows the create while the service does not exist', async () => {
+    const result = await runKargo(diffArgs, env);
+    expect(result.stdout).toContain(`+ ${namespace}/web (create ${namespace}_web)`);
+    expect(result.code).toBe(3);
+  });
+
+  it('exits 0 once the service matches the manifest', async () => {
+    const set = await createManifestLoader()([dir]);
+    const [desired] = desiredStateOf(set, dir, set.contentRevision).desired;
+    if (desired === undefined) throw new Error('the test manifest did not load');
+    await swarm.createService(desired.spec);
+    const result = await runKargo(diffArgs, env);
+    expect(result.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 1 unchanged');
+    expect(result.code).toBe(0);
+  });
+
+  it('exits 3 with the field shown after an out-of-band edit', async () => {
+    const [service] = await swarm.listServices({ name: [`${namespace}_web`] });
+    if (service === undefined) throw new Error('the service of the previous test is gone');
+    await swarm.modifyService(service.ID, ({ Spec }) => ({
+      ...Spec,
+      TaskTemplate: { ...Spec.TaskTemplate, ContainerSpec: { ...Spec.TaskTemplate?.ContainerSpec, Env: ['RESPONSE=drifted'] } },
+    }));
+    const result = await runKargo(diffArgs, env);
+    expect(result.stdout).toContain(`~ ${namespace}/web (update ${namespace}_web)`);
+    expect(result.stdout).toContain('~ TaskTemplate.ContainerSpec.Env[RESPONSE]: "drifted" → "hello"');
+    expect(result.code).toBe(3);
+  });
+
+  it('reports the same drift as JSON for machines', async () => {
+    const result = await runKargo([...diffArgs, '--output', 'json'], env);
+    const report = JSON.parse(result.stdout) as { inSync: boolean; services: { key: string; action: string; changes: { path: string }[] }[] };
+    expect(report.inSync).toBe(false);
+    const entry = report.services.find((service) => service.key === `${namespace}/web`);
+    expect(entry?.action).toBe('configured');
+    expect(entry?.changes.map((change) => change.path)).toEqual(['TaskTemplate.ContainerSpec.Env[RESPONSE]']);
+  });
+
+  it('says what to do when the engine cannot be reached', async () => {
+    const result = runKargo(diffArgs, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    await expect(result).rejects.toThrow(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker.sock/);
+  });
+});

@@ -1,0 +1,39 @@
+/** Helpers to turn manifests into the specs integration tests create on the test swarm. */
+import { inject } from 'vitest';
+import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
+import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
+import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
+import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
+
+const validate = compileSchemaValidator(readGeoServiceSchema());
+
+/** The one valid GeoService in `yaml`; throws with the problems when there is none. */
+export function manifestFromYaml(yaml: string): LoadedManifest['resource'] {
+  const set = parseManifests([{ path: 'inline.yaml', text: yaml }], validate);
+  const [manifest] = set.manifests;
+  if (manifest === undefined || set.problems.length > 0) {
+    throw new Error(`invalid test manifest: ${set.problems.map((p) => `${String(p.line)}:${String(p.column)} ${p.message}`).join('; ')}`);
+  }
+  return manifest.resource;
+}
+
+/**
+ * The resource moved into a namespace of this test run, its networks renamed likewise, so that
+ * what a test creates can never clash with anything else on the engine.
+ */
+export function isolate(resource: LoadedManifest['resource'], namespace: string): LoadedManifest['resource'] {
+  const runId = inject('runId');
+  const networks = resource.spec.networks?.map((network) =>
+    typeof network === 'string' ? `${runId}-${network}` : { ...network, name: `${runId}-${network.name}` },
+  );
+  return {
+    ...resource,
+    metadata: { ...resource.metadata, namespace },
+    spec: { ...resource.spec, ...(networks === undefined ? {} : { networks }) },
+  };
+}
+
+/** The network names a resource attaches to. */
+export function networkNames(resource: LoadedManifest['resource']): string[] {
+  return (resource.spec.networks ?? []).map((network) => (typeof network === 'string' ? network : network.name));
+}
