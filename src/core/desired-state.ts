@@ -35,5 +35,11 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
 
 /** The plan policy for a desired state under the operator's prune settings. */
 export function planPolicyOf(state: DesiredState, prune: boolean, allowEmpty: boolean): PlanPolicy {
-  return { prune, allowEmpty, protectedKeys: state.protectedKeys, protectedFiles: state.protectedFiles };
+  return {
+    prune,
+    allowEmpty,
+    sourceEmpty: state.desired.length === 0,
+    protectedKeys: state.protectedKeys,
+    protectedFiles: state.protectedFiles,
+  };
 }

@@ -31,12 +31,25 @@ export class SwarmClient {
     return (await this.docker.listNodes()) as Node[];
   }
 
-  async listServices(filters: ListFilters = {}): Promise<Service[]> {
-    return (await this.docker.listServices({ filters })) as unknown as Service[];
+  /** Services matching `filters`; `withStatus` adds running and desired task counts (API 1.41). */
+  async listServices(filters: ListFilters = {}, withStatus = false): Promise<Service[]> {
+    const options = withStatus ? { filters, status: true } : { filters };
+    return (await this.docker.listServices(options)) as unknown as Service[];
   }
 
   async inspectService(id: string): Promise<Service> {
     return (await this.docker.getService(id).inspect()) as Service;
+  }
+
+  /** The service with this exact name or id, or undefined when there is none. */
+  async findService(nameOrId: string): Promise<Service | undefined> {
+    try {
+      const service = await this.inspectService(nameOrId);
+      return service.Spec.Name === nameOrId || service.ID === nameOrId ? service : undefined;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Creates a service and returns its id. */

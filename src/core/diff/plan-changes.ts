@@ -27,6 +27,8 @@ export interface PlanPolicy {
   readonly prune: boolean;
   /** Allow pruning when there are no manifests at all (`--allow-empty`). */
   readonly allowEmpty: boolean;
+  /** The source holds no valid manifest at all (an emptied directory, a broken checkout). */
+  readonly sourceEmpty: boolean;
   /** Keys whose manifests exist but failed to load: their services are never touched. */
   readonly protectedKeys: ReadonlySet<string>;
   /** Files that failed to load (even unparseable): services whose source label names one are never touched. */
@@ -51,7 +53,8 @@ export interface Plan {
 const kindOrder: Record<PlanStep['kind'], number> = { create: 0, update: 1, delete: 2, conflict: 3, hold: 4, unchanged: 5 };
 
 /**
- * Plans the changes that make the live services match the desired ones: creates, updates,
+ * Plans the changes that make the live services match the desired ones (all of them, or the
+ * desired and live services of one key: the plan of a key depends on nothing else): creates, updates,
  * prunes of owned services no manifest wants, conflicts with foreign services of the same name,
  * and holds (suspended, protected, prune refused or off). Pure: policy comes in as data.
  */
@@ -65,7 +68,7 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
     (service) => isManagedByKargo(service.Spec.Labels) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
   );
   const pruneRefused =
-    desired.length === 0 && !policy.allowEmpty && orphans.length > 0
+    policy.sourceEmpty && !policy.allowEmpty && orphans.length > 0
       ? 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)'
       : undefined;
   for (const service of orphans) steps.push(planOrphan(service, policy, pruneRefused));

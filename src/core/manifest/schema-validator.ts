@@ -72,7 +72,10 @@ function schemaType(error: ErrorObject): string {
 function describeErrors(errors: ErrorObject[], document: unknown): SchemaIssue[] {
   const seen = new Set<string>();
   const issues: SchemaIssue[] = [];
+  // An empty string breaks its pattern too; "must not be empty" says all there is to say.
+  const empty = new Set(errors.filter((error) => error.keyword === 'minLength').map((error) => error.instancePath));
   for (const error of errors) {
+    if (error.keyword === 'pattern' && empty.has(error.instancePath)) continue;
     const issue = describeError(error, document);
     const id = `${issue.path.join('/')}:${issue.message}`;
     if (seen.has(id)) continue;
@@ -101,7 +104,17 @@ function describeError(error: ErrorObject, document: unknown): SchemaIssue {
     case 'pattern':
       return { path, message: `${patternMeanings[param('pattern')] ?? `must match ${param('pattern')}`}, not ${describeValue(error.data)}`, atKey: false };
     case 'x-kargo-format':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
       return { path, message: `${error.message ?? 'is not valid'}, not ${describeValue(error.data)}`, atKey: false };
+    case 'minLength':
+      return { path, message: param('limit') === '1' ? 'must not be empty' : `must be at least ${param('limit')} characters long`, atKey: false };
+    case 'maxLength':
+      return { path, message: `must be at most ${param('limit')} characters long; it has ${String(error.data).length}`, atKey: false };
+    case 'minItems':
+      return { path, message: param('limit') === '1' ? 'must not be an empty list' : `must have at least ${param('limit')} items`, atKey: false };
     default:
       return { path, message: error.message ?? `fails ${error.keyword}`, atKey: false };
   }

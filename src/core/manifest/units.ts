@@ -36,7 +36,7 @@ const bytesPer: Record<string, number> = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g
  * (`M` = MiB); a bare number is bytes. Undefined when it does not parse.
  */
 export function parseSize(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:i?b)?|(b))?$/i.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*(?:([kmgt])(?:ib?|b)?|(b))?$/i.exec(text.trim());
   if (match === null) return undefined;
   const unit = (match[2] ?? match[3] ?? '').toLowerCase();
   const bytes = Number(match[1]) * (bytesPer[unit] ?? Number.NaN);

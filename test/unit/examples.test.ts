@@ -1,0 +1,36 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+
+const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
+const exampleFiles = readdirSync(examplesDir).filter((name) => /\.ya?ml$/.test(name)).sort();
+const load = createManifestLoader();
+
+describe('the examples', () => {
+  it('are the files this test knows', () => {
+    expect(exampleFiles).toEqual(['geoserver-postgis.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']);
+  });
+
+  it.each(exampleFiles)('%s loads without a problem', async (name) => {
+    const set = await load([join(examplesDir, name)]);
+    expect(set.problems).toEqual([]);
+    expect(set.ignored).toEqual([]);
+    expect(set.manifests.length).toBeGreaterThan(0);
+  });
+
+  it('define exactly these GeoServices, without a clash between files', async () => {
+    const set = await load([examplesDir]);
+    expect(set.problems).toEqual([]);
+    expect(set.manifests.map((manifest) => manifest.key).sort()).toEqual([
+      'geo/geoserver',
+      'geo/mapcache',
+      'geo/mapserver',
+      'geo/postgis',
+      'krawler/krawler-hubeau',
+      'tiles/tileserver',
+      'weacast/weacast-api',
+    ]);
+  });
+});
