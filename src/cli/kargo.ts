@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 
 import { ExitCode, type CliIo } from './cli-io.js';
 import { diffCommand } from './commands/diff.js';
+import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
 export { ExitCode, type CliIo } from './cli-io.js';
@@ -10,6 +11,8 @@ export { ExitCode, type CliIo } from './cli-io.js';
 const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, converged Swarm services out.
 
 Usage:
+  kargo run [--manifests DIR] [--once]
+                             converge the swarm to the manifests and keep it converged
   kargo validate [PATH...]   check GeoService manifests (exit 1 when one is invalid)
   kargo diff [--manifests DIR]
                              show what would change on the swarm (exit 3 when changes are pending)
@@ -36,6 +39,8 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
       return validateCommand(rest, io);
     case 'diff':
       return diffCommand(rest, io, env);
+    case 'run':
+      return runCommand(rest, io, env);
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `kargo` executable: runs the command line and turns failures into an exit code. */
-import { describeError, KargoError } from '../errors.js';
+import { describeError, ErrorCode, KargoError } from '../errors.js';
 import { main } from './kargo.js';
 
 try {
@@ -8,5 +8,6 @@ try {
   process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, colour });
 } catch (error) {
   process.stderr.write(`kargo: ${describeError(error)}${error instanceof KargoError ? ` [${error.code}]` : ''}\n`);
-  process.exitCode = 1;
+  const usage = error instanceof KargoError ? error.code === ErrorCode.Usage : String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+  process.exitCode = usage ? 2 : 1;
 }

@@ -22,7 +22,6 @@ const swarmDefaults: Readonly<Record<string, unknown>> = {
   'RollbackConfig.FailureAction': 'pause',
   'RollbackConfig.Order': 'stop-first',
   'EndpointSpec.Mode': 'vip',
-  'Mode.Replicated.Replicas': 1,
 };
 
 /** The value Swarm gives a leaf a spec leaves out, if it gives one. */
@@ -70,23 +69,28 @@ export function comparableSpec(spec: ServiceSpec, context: LiveContext = { netwo
     if (swarmDefaults[path] === value) continue;
     comparable.set(path, value);
   }
-  if (spec.Mode?.Replicated !== undefined && !comparable.has('Mode.Replicated.Replicas') && spec.Mode.Replicated.Replicas === 0) {
-    comparable.set('Mode.Replicated.Replicas', 0);
-  }
-  return comparable;
+  // Always explicit (Swarm's default is 1), so scaling to or from 0 and switching modes read plainly.
+  if (spec.Mode?.Global === undefined) comparable.set('Mode.Replicated.Replicas', spec.Mode?.Replicated?.Replicas ?? 1);
+  return new Map([...comparable].sort(([a], [b]) => compareCodePoints(a, b)));
 }
 
-/** Puts leaves in `into`; zero values and empty containers are left out (Swarm omits them). */
+/**
+ * Puts leaves in `into`. Zero values and empty containers are left out (Swarm omits them), except
+ * where presence is the point: an item of a keyed list or map (`Env[FOO]` set to "", a network
+ * with no options) and `Mode.Global`.
+ */
 function flatten(value: unknown, path: string, into: Map<string, unknown>): void {
-  if (value === undefined || value === null || value === 0 || value === false || value === '') return;
+  const keyedItem = path.endsWith(']');
+  if (value === undefined || value === null || value === 0 || value === false) return;
+  if (value === '' && !keyedItem) return;
   if (Array.isArray(value)) {
     if (value.length > 0) into.set(path, value);
     return;
   }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0 && path === 'Mode.Global') into.set(path, true);
-    for (const [key, nested] of entries) flatten(nested, joinPath(path, key), into);
+    const before = into.size;
+    for (const [key, nested] of Object.entries(value as Record<string, unknown>)) flatten(nested, joinPath(path, key), into);
+    if (into.size === before && (keyedItem || path === 'Mode.Global')) into.set(path, true);
     return;
   }
   into.set(path, value);

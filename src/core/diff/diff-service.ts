@@ -30,7 +30,7 @@ function fieldChanges(from: ComparableSpec, to: ComparableSpec): FieldChange[] {
   const paths = [...new Set([...from.keys(), ...to.keys()])].sort(compareCodePoints);
   const changes: FieldChange[] = [];
   for (const path of paths) {
-    // A leaf one side leaves out has Swarm's default there, e.g. Replicas 1 → 0.
+    // A leaf one side leaves out holds Swarm's default there, e.g. Order stop-first → start-first.
     const before = from.get(path) ?? (from.size > 0 ? swarmDefaultOf(path) : undefined);
     const after = to.get(path) ?? (to.size > 0 ? swarmDefaultOf(path) : undefined);
     if (sameValue(before, after)) continue;

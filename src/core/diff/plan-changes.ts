@@ -68,7 +68,7 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
     (service) => isManagedByKargo(service.Spec.Labels) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
   );
   const pruneRefused =
-    policy.sourceEmpty && !policy.allowEmpty && orphans.length > 0
+    policy.prune && policy.sourceEmpty && !policy.allowEmpty && orphans.length > 0
       ? 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)'
       : undefined;
   for (const service of orphans) steps.push(planOrphan(service, policy, pruneRefused));

@@ -117,8 +117,8 @@ function parseFile(
     const record = value as Record<string, unknown>;
     const apiVersion = typeof record['apiVersion'] === 'string' ? record['apiVersion'] : '';
     const kind = typeof record['kind'] === 'string' ? record['kind'] : '';
-    if (kind === '' && apiVersion.startsWith('kargo.io/')) {
-      // Kargo's own group without a kind is a GeoService missing a line, not someone else's document.
+    if (kind !== geoServiceKind && apiVersion.startsWith('kargo.io/')) {
+      // Kargo's own group has one kind: anything else there is a GeoService with a typo, not someone else's document.
       const message = record['kind'] === undefined ? `missing required field "kind" (use ${geoServiceKind})` : `must be ${geoServiceKind}, not ${describeValue(record['kind'])}`;
       problems.push(at(['kind'], ManifestProblemCode.Schema, message, readKey(record)));
       continue;

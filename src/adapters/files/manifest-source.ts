@@ -1,0 +1,140 @@
+import { realpath } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { ManifestSet } from '../../core/manifest/manifest-set.js';
+import { describeError } from '../../errors.js';
+import { gitRevision } from '../git/git-revision.js';
+import type { ManifestLoader } from './manifest-loader.js';
+
+/** One read of the whole manifests directory. */
+export interface SourceRead {
+  readonly set: ManifestSet;
+  /** The git commit when the directory is a checkout, else a hash of the files. */
+  readonly revision: string;
+  /** When the read was triggered, in performance.now() milliseconds. */
+  readonly triggeredAt: number;
+}
+
+export interface ManifestSourceOptions {
+  /** Quiet time after the last file event before the directory is read again. */
+  readonly debounceMs: number;
+  /** How often to check whether the directory (a symlink, git-sync style) points somewhere new. */
+  readonly relinkCheckMs: number;
+}
+
+/**
+ * Watches a manifests directory and hands over whole reads of it: after a burst of file events
+ * has settled, after the directory's symlink was swapped to a new checkout, and on demand.
+ * Reads never overlap; a change during a read triggers one more read.
+ */
+export class ManifestSource {
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private relinkTimer: NodeJS.Timeout | undefined;
+  private target = '';
+  private reading: Promise<void> | undefined;
+  private rereadWanted = false;
+  private firstEventAt: number | undefined;
+  private stopped = false;
+
+  constructor(
+    readonly root: string,
+    private readonly load: ManifestLoader,
+    private readonly onRead: (read: SourceRead) => void,
+    private readonly onError: (message: string) => void,
+    private readonly options: ManifestSourceOptions,
+  ) {}
+
+  /** Reads once, then watches. */
+  async start(): Promise<SourceRead> {
+    this.target = await realpath(this.root);
+    const first = await this.readOnce(performance.now());
+    this.watchTarget();
+    this.relinkTimer = setInterval(() => void this.checkRelink(), this.options.relinkCheckMs);
+    this.relinkTimer.unref();
+    return first;
+  }
+
+  /** One read without watching (for `run --once`). */
+  async readNow(): Promise<SourceRead> {
+    return this.readOnce(performance.now());
+  }
+
+  /** Reads the directory now and hands the read over (for resyncs and refresh requests). */
+  async refresh(): Promise<void> {
+    await this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.relinkTimer);
+    await this.watcher?.close();
+    await this.reading;
+  }
+
+  private watchTarget(): void {
+    // Watch the resolved directory: a git-sync symlink swap is caught by checkRelink instead.
+    this.watcher = watch(this.target, {
+      ignoreInitial: true,
+      followSymlinks: true,
+      ignored: (path: string) => path !== this.target && basename(path).startsWith('.'),
+    });
+    this.watcher.on('all', () => void this.schedule(this.options.debounceMs));
+    this.watcher.on('error', (error: unknown) => this.onError(`watching ${this.root} failed: ${describeError(error)}`));
+  }
+
+  private async checkRelink(): Promise<void> {
+    let target: string;
+    try {
+      target = await realpath(this.root);
+    } catch (error) {
+      this.onError(`${this.root} cannot be resolved: ${describeError(error)}`);
+      return;
+    }
+    if (target === this.target || this.stopped) return;
+    this.target = target;
+    await this.watcher?.close();
+    this.watchTarget();
+    await this.schedule(0);
+  }
+
+  private async schedule(delayMs: number): Promise<void> {
+    this.firstEventAt ??= performance.now();
+    clearTimeout(this.timer);
+    await new Promise<void>((resolve) => {
+      this.timer = setTimeout(() => {
+        void this.readSettled().then(resolve);
+      }, delayMs);
+    });
+  }
+
+  private async readSettled(): Promise<void> {
+    if (this.stopped) return;
+    if (this.reading !== undefined) {
+      this.rereadWanted = true;
+      return this.reading;
+    }
+    const triggeredAt = this.firstEventAt ?? performance.now();
+    this.firstEventAt = undefined;
+    this.reading = this.readOnce(triggeredAt)
+      .then((read) => {
+        if (!this.stopped) this.onRead(read);
+      })
+      .catch((error: unknown) => this.onError(`reading ${this.root} failed: ${describeError(error)}`))
+      .finally(() => {
+        this.reading = undefined;
+      });
+    await this.reading;
+    if (this.rereadWanted) {
+      this.rereadWanted = false;
+      await this.schedule(0);
+    }
+  }
+
+  private async readOnce(triggeredAt: number): Promise<SourceRead> {
+    const set = await this.load([this.root]);
+    const revision = (await gitRevision(this.root, set.contentRevision)) ?? set.contentRevision;
+    return { set, revision, triggeredAt };
+  }
+}

@@ -1,0 +1,64 @@
+import { SwarmClient } from '../../adapters/docker/swarm-client.js';
+import { Operator } from '../../controller/operator.js';
+import { isReady } from '../../core/status/geoservice-status.js';
+import { createLogger, type Logger } from '../../observability/logger.js';
+import { ExitCode, type CliIo } from '../cli-io.js';
+import { parseRunConfig, runFlagsHelp, type RunConfig } from '../run-config.js';
+
+export const runUsage = `Usage: kargo run [flags]
+
+Converges the swarm at DOCKER_HOST to the GeoService manifests in --manifests and keeps it
+converged: reacts to file changes and Docker service events, resyncs periodically.
+With --once: one full pass, following rollouts; exit 0 when all converged, 1 otherwise.
+
+Flags:
+${runFlagsHelp()}
+`;
+
+/** `kargo run`: the controller. */
+export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(runUsage);
+    return ExitCode.Ok;
+  }
+  const config = parseRunConfig(argv, env);
+  const logger = createLogger(config.logLevel);
+  const swarm = SwarmClient.connect(config.dockerHost);
+  await swarm.assertManager();
+  const operator = new Operator(swarm, logger, {
+    ...config,
+    retryFailures: !config.once,
+    watch: !config.once,
+  });
+  return config.once ? runOnce(operator, config, logger) : runUntilSignalled(operator, logger);
+}
+
+async function runOnce(operator: Operator, config: RunConfig, logger: Logger): Promise<number> {
+  const deadline = Date.now() + config.onceTimeoutMs;
+  await operator.start();
+  while (!operator.controller.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  const timedOut = !operator.controller.settled;
+  await operator.stop();
+  const statuses = [...operator.controller.statuses.values()];
+  const notReady = statuses.filter((status) => !isReady(status));
+  const problems = operator.controller.currentSnapshot?.problems.length ?? 0;
+  const converged = !timedOut && notReady.length === 0 && problems === 0;
+  logger.info(
+    { converged, services: statuses.length, notReady: notReady.map((status) => status.key), manifestProblems: problems, timedOut },
+    converged ? 'converged' : `not converged: ${String(notReady.length)} GeoService(s) not ready, ${String(problems)} manifest problem(s)${timedOut ? ', timed out' : ''}`,
+  );
+  return converged ? ExitCode.Ok : ExitCode.Failed;
+}
+
+async function runUntilSignalled(operator: Operator, logger: Logger): Promise<number> {
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await Promise.race([operator.start(), stopped]);
+  const signal = await stopped;
+  logger.info({ signal }, `${signal}: finishing the reconciles in flight, then stopping`);
+  await operator.stop();
+  logger.info('stopped');
+  return ExitCode.Ok;
+}

@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../core/manifest/units.js';
+import { ErrorCode, KargoError } from '../errors.js';
+import { logLevels, type LogLevel } from '../observability/logger.js';
+
+/** Everything `kargo run` is configured with; each flag has a KARGO_* environment variable. */
+export interface RunConfig {
+  readonly manifests: string;
+  readonly once: boolean;
+  readonly onceTimeoutMs: number;
+  readonly workers: number;
+  readonly resyncMs: number;
+  readonly debounceMs: number;
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  readonly prune: boolean;
+  readonly allowEmpty: boolean;
+  readonly namespaces?: ReadonlySet<string>;
+  readonly listen: string;
+  readonly logLevel: LogLevel;
+  readonly dockerHost?: string;
+}
+
+interface Flag {
+  readonly env: string;
+  readonly type: 'string' | 'boolean';
+  readonly default?: string;
+  readonly help: string;
+}
+
+/** The flags of `kargo run`, with their environment variables and defaults. */
+export const runFlags = {
+  manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
+  once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
+  'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
+  workers: { env: 'KARGO_WORKERS', type: 'string', default: '8', help: 'GeoServices reconciled in parallel' },
+  resync: { env: 'KARGO_RESYNC', type: 'string', default: '5m', help: 'full resync period (±10% jitter); 0 turns it off' },
+  debounce: { env: 'KARGO_DEBOUNCE', type: 'string', default: '100ms', help: 'quiet time after file changes before reading the manifests' },
+  'backoff-base': { env: 'KARGO_BACKOFF_BASE', type: 'string', default: '1s', help: 'first retry delay after a failed reconcile' },
+  'backoff-cap': { env: 'KARGO_BACKOFF_CAP', type: 'string', default: '5m', help: 'longest retry delay' },
+  'no-prune': { env: 'KARGO_NO_PRUNE', type: 'boolean', help: 'never remove services whose manifest is gone' },
+  'allow-empty': { env: 'KARGO_ALLOW_EMPTY', type: 'boolean', help: 'allow pruning everything when no manifest is left' },
+  namespaces: { env: 'KARGO_NAMESPACES', type: 'string', help: 'comma-separated namespaces to manage (default: all)' },
+  listen: { env: 'KARGO_LISTEN', type: 'string', default: '0.0.0.0:9469', help: 'address of the metrics, health and status server' },
+  'log-level': { env: 'KARGO_LOG_LEVEL', type: 'string', default: 'info', help: logLevels.join(', ') },
+} as const satisfies Record<string, Flag>;
+
+/** Help text listing every flag. */
+export function runFlagsHelp(): string {
+  return Object.entries(runFlags)
+    .map(([name, flag]) => {
+      const value = flag.type === 'string' ? ' VALUE' : '';
+      const fallback = 'default' in flag ? ` (default ${flag.default})` : '';
+      return `  --${name}${value}\n      ${flag.help}${fallback}; env ${flag.env}`;
+    })
+    .join('\n');
+}
+
+/** Flags over environment over defaults. Throws a usage error naming the flag at fault. */
+export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv): RunConfig {
+  const options = Object.fromEntries(Object.entries(runFlags).map(([name, flag]) => [name, { type: flag.type }])) as Record<keyof typeof runFlags, { type: 'string' | 'boolean' }>;
+  const { values } = parseArgs({ args: [...argv], options, strict: true });
+  const text = (name: keyof typeof runFlags): string | undefined => {
+    const flag: Flag = runFlags[name];
+    const value = values[name];
+    if (typeof value === 'string') return value;
+    return env[flag.env] ?? flag.default;
+  };
+  const bool = (name: keyof typeof runFlags): boolean => {
+    const value = values[name];
+    if (value === true) return true;
+    const fromEnv = env[runFlags[name].env];
+    return fromEnv !== undefined && ['1', 'true', 'yes'].includes(fromEnv.toLowerCase());
+  };
+  const duration = (name: keyof typeof runFlags): number => {
+    const value = text(name) ?? '';
+    const nanoseconds = value === '0' ? 0 : parseDuration(value);
+    if (nanoseconds === undefined) throw usage(`--${name} must be a duration such as 500ms, 30s or 5m, not "${value}"`);
+    return nanoseconds / 1e6;
+  };
+  const workers = Number(text('workers'));
+  if (!Number.isInteger(workers) || workers < 1) throw usage(`--workers must be a whole number of at least 1, not "${text('workers') ?? ''}"`);
+  const logLevel = text('log-level') ?? 'info';
+  if (!(logLevels as readonly string[]).includes(logLevel)) throw usage(`--log-level must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
+  const namespaces = text('namespaces');
+  const dockerHost = env['DOCKER_HOST'];
+  return {
+    manifests: text('manifests') ?? '.',
+    once: bool('once'),
+    onceTimeoutMs: duration('once-timeout'),
+    workers,
+    resyncMs: duration('resync'),
+    debounceMs: duration('debounce'),
+    backoffBaseMs: duration('backoff-base'),
+    backoffCapMs: duration('backoff-cap'),
+    prune: !bool('no-prune'),
+    allowEmpty: bool('allow-empty'),
+    ...(namespaces === undefined || namespaces === '' ? {} : { namespaces: new Set(namespaces.split(',').map((ns) => ns.trim())) }),
+    listen: text('listen') ?? '0.0.0.0:9469',
+    logLevel: logLevel as LogLevel,
+    ...(dockerHost === undefined || dockerHost === '' ? {} : { dockerHost }),
+  };
+}
+
+function usage(message: string): KargoError {
+  return new KargoError(ErrorCode.Usage, message);
+}

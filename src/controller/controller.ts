@@ -1,0 +1,275 @@
+import type { Logger } from 'pino';
+import { isManagedByKargo, managedServicesFilter, ownershipLabels } from '../core/render/ownership.js';
+import { changedKeys, type Snapshot } from '../core/snapshot.js';
+import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
+import { describeError } from '../errors.js';
+import { NetworkNames } from '../reconcile/network-names.js';
+import { reconcileGeoService, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import type { SwarmPort } from '../reconcile/swarm-port.js';
+import { ExponentialBackoff } from './backoff.js';
+import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
+
+export interface ControllerSettings {
+  /** Keys reconciled at once. */
+  readonly workers: number;
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  readonly prune: boolean;
+  readonly allowEmpty: boolean;
+  /** Manage only these namespaces (all when undefined). */
+  readonly namespaces?: ReadonlySet<string>;
+  /** Retry failed reconciles with backoff (off for `run --once`, which reports them instead). */
+  readonly retryFailures: boolean;
+}
+
+/** What the controller reports as it goes, for metrics; every hook is optional. */
+export interface ControllerObserver {
+  readonly queue?: WorkQueueObserver;
+  reconciled?(outcome: ReconcileOutcome, seconds: number): void;
+  failed?(key: string, error: unknown, seconds: number): void;
+  statusChanged?(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void;
+  statusRemoved?(key: string): void;
+}
+
+/** Rollouts and task starts are polled at growing intervals up to this. */
+const maxProgressPollMs = 5000;
+
+/**
+ * The reconcile loop: a work queue of GeoService keys fed by source snapshots, Docker service
+ * events and resyncs, drained by a bounded number of workers. The only place that turns
+ * results and errors into retries; the reconciler itself never sees the queue.
+ */
+export class Controller {
+  readonly statuses = new Map<string, GeoServiceStatus>();
+  private readonly queue: WorkQueue;
+  private readonly failures: ExponentialBackoff;
+  private readonly progress = new ExponentialBackoff(500, maxProgressPollMs);
+  private readonly networks: NetworkNames;
+  /** Swarm service name → key, for events, which name services rather than GeoServices. */
+  private readonly keysByName = new Map<string, string>();
+  private readonly polling = new Set<string>();
+  private readonly failing = new Set<string>();
+  private readonly workers: Promise<void>[] = [];
+  private snapshot: Snapshot | undefined;
+  private reconcileCount = 0;
+  /** Full syncs under way: each waits until every key it queued has been reconciled once. */
+  private readonly syncs: { pending: Set<string>; done: () => void }[] = [];
+
+  constructor(
+    private readonly swarm: SwarmPort,
+    private readonly logger: Logger,
+    private readonly settings: ControllerSettings,
+    private readonly observer: ControllerObserver = {},
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.queue = new WorkQueue(observer.queue);
+    this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
+    this.networks = new NetworkNames(swarm);
+  }
+
+  get currentSnapshot(): Snapshot | undefined {
+    return this.snapshot;
+  }
+
+  /** Starts the workers. */
+  start(): void {
+    for (let i = 0; i < this.settings.workers; i++) this.workers.push(this.work());
+  }
+
+  /** Stops taking work and waits for the reconciles in flight to finish. */
+  async stop(): Promise<void> {
+    this.queue.shutDown();
+    await Promise.all(this.workers);
+  }
+
+  /** Takes a new snapshot of the source and queues the keys it changes. */
+  applySnapshot(next: Snapshot): string[] {
+    const previous = this.snapshot;
+    this.snapshot = next;
+    for (const [key, desired] of next.desired) this.keysByName.set(desired.spec.Name, key);
+    const changed = changedKeys(previous, next).filter((key) => this.inScope(key));
+    for (const key of changed) {
+      this.failures.forget(key);
+      this.queue.cancelDelayed(key);
+      this.queue.add(key);
+    }
+    this.markRevisionObserved(next, new Set(changed));
+    return changed;
+  }
+
+  /**
+   * Queues every key there is: each desired GeoService and each service Kargo owns. Resolves
+   * once each has been reconciled at least once.
+   */
+  async resync(): Promise<void> {
+    const owned = await this.swarm.listServices({ label: [managedServicesFilter] });
+    const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? [])]);
+    for (const service of owned) {
+      const key = service.Spec.Labels?.[ownershipLabels.geoService];
+      if (key === undefined || !isManagedByKargo(service.Spec.Labels)) continue;
+      keys.add(key);
+      if (service.Spec.Name !== undefined) this.keysByName.set(service.Spec.Name, key);
+    }
+    const inScope = [...keys].filter((key) => this.inScope(key));
+    if (inScope.length === 0) return;
+    await new Promise<void>((resolve) => {
+      this.syncs.push({ pending: new Set(inScope), done: resolve });
+      for (const key of inScope) this.queue.add(key);
+    });
+  }
+
+  /** A Docker service event: queue the GeoService owning that service, if any. */
+  serviceChanged(serviceName: string | undefined): void {
+    const key = serviceName === undefined ? undefined : this.keysByName.get(serviceName);
+    if (key !== undefined && this.inScope(key)) this.queue.add(key);
+  }
+
+  /** Nothing queued, nothing in flight, no rollout being followed (failed keys waiting to retry do not count). */
+  get settled(): boolean {
+    return this.queue.depth === 0 && this.queue.inFlight === 0 && this.polling.size === 0;
+  }
+
+  /** Keys whose last reconcile failed. */
+  get failingKeys(): ReadonlySet<string> {
+    return this.failing;
+  }
+
+  get workQueue(): WorkQueue {
+    return this.queue;
+  }
+
+  private inScope(key: string): boolean {
+    const namespaces = this.settings.namespaces;
+    return namespaces === undefined || namespaces.has(key.split('/')[0] ?? '');
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      try {
+        await this.process(key);
+      } finally {
+        this.queue.done(key);
+        this.markSynced(key);
+      }
+    }
+  }
+
+  private async process(key: string): Promise<void> {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) return;
+    const reconcileId = `r${(++this.reconcileCount).toString(36)}`;
+    const started = performance.now();
+    try {
+      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings);
+      const seconds = (performance.now() - started) / 1000;
+      this.failures.forget(key);
+      this.failing.delete(key);
+      this.observer.reconciled?.(outcome, seconds);
+      this.logOutcome(outcome, snapshot, reconcileId, seconds);
+      this.record(key, outcome, snapshot);
+      this.followProgress(key, outcome);
+    } catch (error) {
+      const seconds = (performance.now() - started) / 1000;
+      this.failing.add(key);
+      this.polling.delete(key);
+      this.observer.failed?.(key, error, seconds);
+      const message = describeError(error);
+      this.logger.error({ key, reconcileId, err: message, revision: snapshot.revision }, `reconcile of ${key} failed`);
+      this.recordFailure(key, message, snapshot);
+      if (this.settings.retryFailures) this.queue.addAfter(key, this.failures.next(key), true);
+    }
+  }
+
+  private followProgress(key: string, outcome: ReconcileOutcome): void {
+    if (outcome.requeueAfterMs === undefined) {
+      this.polling.delete(key);
+      this.progress.forget(key);
+      return;
+    }
+    this.polling.add(key);
+    this.queue.addAfter(key, Math.max(outcome.requeueAfterMs / 2, this.progress.next(key)));
+  }
+
+  private logOutcome(outcome: ReconcileOutcome, snapshot: Snapshot, reconcileId: string, seconds: number): void {
+    const fields = { key: outcome.key, reconcileId, revision: snapshot.revision, durationMs: Math.round(seconds * 1000) };
+    if (outcome.action !== 'none') {
+      const drift = outcome.driftCorrected ? ' (drift corrected)' : '';
+      this.logger.info({ ...fields, action: outcome.action, fields: outcome.changedFields, driftCorrected: outcome.driftCorrected }, `${outcome.key} ${outcome.action}${drift}`);
+    } else if (outcome.phase.kind === 'stalled') {
+      this.logger.warn({ ...fields, reason: outcome.phase.reason }, `${outcome.key} stalled: ${outcome.phase.message}`);
+    } else {
+      this.logger.debug({ ...fields, phase: outcome.phase.kind }, `${outcome.key} ${outcome.phase.kind}`);
+    }
+  }
+
+  private record(key: string, outcome: ReconcileOutcome, snapshot: Snapshot): void {
+    const previous = this.statuses.get(key);
+    if (outcome.gone) {
+      if (previous !== undefined) {
+        this.statuses.delete(key);
+        this.observer.statusRemoved?.(key);
+      }
+      return;
+    }
+    const service = outcome.service;
+    const desired = snapshot.desired.get(key);
+    const now = this.clock().toISOString();
+    const update = service?.UpdateStatus?.State === undefined ? undefined : { state: service.UpdateStatus.State, ...(service.UpdateStatus.Message === undefined ? {} : { message: service.UpdateStatus.Message }) };
+    const next: GeoServiceStatus = {
+      ...this.identity(key, desired?.spec.Name),
+      conditions: conditionsFor(outcome.phase, previous?.conditions ?? [], now),
+      observedRevision: snapshot.revision,
+      ...optional('specHash', desired?.spec.Labels?.[ownershipLabels.specHash]),
+      ...optional('serviceId', service?.ID),
+      ...optional('runningTasks', service?.ServiceStatus?.RunningTasks),
+      ...optional('desiredTasks', service?.ServiceStatus?.DesiredTasks),
+      ...optional('updateStatus', update),
+      ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
+      ...optional('sourceFile', desired?.spec.Labels?.[ownershipLabels.source]),
+    };
+    this.setStatus(next, previous);
+  }
+
+  private recordFailure(key: string, message: string, snapshot: Snapshot): void {
+    const previous = this.statuses.get(key);
+    const phase: Phase = { kind: 'failing', reason: 'ReconcileError', message };
+    const next: GeoServiceStatus = {
+      ...(previous ?? this.identity(key, snapshot.desired.get(key)?.spec.Name)),
+      conditions: conditionsFor(phase, previous?.conditions ?? [], this.clock().toISOString()),
+      lastError: message,
+    };
+    this.setStatus(next, previous);
+  }
+
+  private setStatus(next: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
+    this.statuses.set(next.key, next);
+    this.observer.statusChanged?.(next, previous);
+  }
+
+  /** Keys the new snapshot did not change were observed at its revision too. */
+  private markRevisionObserved(snapshot: Snapshot, changed: ReadonlySet<string>): void {
+    for (const [key, status] of this.statuses) {
+      if (!changed.has(key) && status.observedRevision !== snapshot.revision) this.statuses.set(key, { ...status, observedRevision: snapshot.revision });
+    }
+  }
+
+  private identity(key: string, serviceName: string | undefined): Pick<GeoServiceStatus, 'key' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
+    const [namespace = '', name = ''] = key.split('/');
+    return { key, namespace, name, serviceName: serviceName ?? `${namespace}_${name}`, conditions: [] };
+  }
+
+  private markSynced(key: string): void {
+    for (const sync of [...this.syncs]) {
+      sync.pending.delete(key);
+      if (sync.pending.size > 0) continue;
+      this.syncs.splice(this.syncs.indexOf(sync), 1);
+      sync.done();
+    }
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,139 @@
+import type { Logger } from 'pino';
+import type { SwarmClient } from '../adapters/docker/swarm-client.js';
+import { followServiceEvents } from '../adapters/docker/service-events.js';
+import { createManifestLoader } from '../adapters/files/manifest-loader.js';
+import { ManifestSource, type SourceRead } from '../adapters/files/manifest-source.js';
+import { snapshotOf } from '../core/snapshot.js';
+import { describeError } from '../errors.js';
+import { Controller, type ControllerObserver, type ControllerSettings } from './controller.js';
+
+export interface OperatorSettings extends ControllerSettings {
+  readonly manifests: string;
+  readonly debounceMs: number;
+  /** Full resync period; 0 turns it off. */
+  readonly resyncMs: number;
+  /** Follow Docker events (off for `--once`). */
+  readonly watch: boolean;
+}
+
+export interface OperatorObserver extends ControllerObserver {
+  /** A new read of the source was taken. */
+  sourceRead?(read: SourceRead): void;
+  /** A full sync finished. */
+  synced?(at: Date): void;
+}
+
+/** Why Kargo is not ready, or undefined when it is. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/**
+ * Kargo at run time: the manifest source, the controller, the Docker event stream and the
+ * resync timer, wired together. `start` resolves after the first full sync.
+ */
+export class Operator {
+  readonly controller: Controller;
+  private source: ManifestSource | undefined;
+  private stopEvents: (() => void) | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private firstSyncDone = false;
+  private engineReachable = true;
+  private engineProblem = '';
+
+  constructor(
+    private readonly swarm: SwarmClient,
+    private readonly logger: Logger,
+    private readonly settings: OperatorSettings,
+    private readonly observer: OperatorObserver = {},
+  ) {
+    this.controller = new Controller(swarm, logger, settings, observer);
+  }
+
+  readiness(): Readiness {
+    if (!this.firstSyncDone) return { ready: false, reason: 'the first full sync has not finished' };
+    if (!this.engineReachable) return { ready: false, reason: `the Docker engine is not reachable: ${this.engineProblem}` };
+    return { ready: true };
+  }
+
+  async start(): Promise<void> {
+    const source = new ManifestSource(
+      this.settings.manifests,
+      createManifestLoader(),
+      (read) => this.takeRead(read),
+      (message) => this.logger.error({ source: this.settings.manifests }, message),
+      { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000 },
+    );
+    this.source = source;
+    this.takeRead(await (this.settings.watch ? source.start() : source.readNow()));
+    this.controller.start();
+    if (this.settings.watch) this.followEvents();
+    await this.fullSync();
+    this.firstSyncDone = true;
+    this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
+    if (this.settings.resyncMs > 0) this.scheduleResync();
+  }
+
+  /** Reads the source again now (a refresh request, a resync). */
+  async refreshSource(): Promise<void> {
+    await this.source?.refresh();
+  }
+
+  /** Stops taking work, lets reconciles in flight finish, stops watching. */
+  async stop(): Promise<void> {
+    clearTimeout(this.resyncTimer);
+    this.stopEvents?.();
+    await this.source?.stop();
+    await this.controller.stop();
+  }
+
+  private takeRead(read: SourceRead): void {
+    const snapshot = snapshotOf(read.set, this.settings.manifests, read.revision);
+    const changed = this.controller.applySnapshot(snapshot);
+    this.observer.sourceRead?.(read);
+    const level = read.set.problems.length > 0 ? 'warn' : 'info';
+    this.logger[level](
+      { revision: read.revision, manifests: read.set.manifests.length, problems: read.set.problems.length, changed: changed.length },
+      `manifests read at ${read.revision}: ${String(read.set.manifests.length)} valid, ${String(read.set.problems.length)} problem(s), ${String(changed.length)} GeoService(s) to reconcile`,
+    );
+    for (const problem of read.set.problems) {
+      this.logger.warn({ file: problem.file, line: problem.line, column: problem.column, field: problem.field, code: problem.code }, `${problem.file}:${String(problem.line)}:${String(problem.column)}: ${problem.message}`);
+    }
+  }
+
+  private followEvents(): void {
+    this.stopEvents = followServiceEvents(this.swarm.docker, {
+      onEvent: (event) => this.controller.serviceChanged(event.serviceName),
+      onConnected: () => {
+        if (this.engineReachable) return;
+        this.engineReachable = true;
+        this.logger.info('the Docker engine is reachable again: resyncing');
+        void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
+      },
+      onDisconnected: (reason) => {
+        if (this.engineReachable) this.logger.error({ err: reason }, 'lost the Docker event stream; retrying');
+        this.engineReachable = false;
+        this.engineProblem = reason;
+      },
+    });
+  }
+
+  private async fullSync(): Promise<void> {
+    await this.controller.resync();
+    this.observer.synced?.(new Date());
+  }
+
+  private scheduleResync(): void {
+    const jitter = 1 + (Math.random() - 0.5) * 0.2;
+    this.resyncTimer = setTimeout(() => {
+      void (async () => {
+        try {
+          await this.refreshSource();
+          await this.fullSync();
+        } catch (error) {
+          this.logger.error({ err: describeError(error) }, 'periodic resync failed');
+        }
+        this.scheduleResync();
+      })();
+    }, this.settings.resyncMs * jitter);
+    this.resyncTimer.unref();
+  }
+}

@@ -1,0 +1,49 @@
+import { desiredStateOf } from './desired-state.js';
+import type { DesiredService } from './diff/plan-changes.js';
+import type { ManifestProblem, ManifestSet } from './manifest/manifest-set.js';
+import { ownershipLabels } from './render/ownership.js';
+
+/** Everything the controller knows about the source at one revision. Immutable. */
+export interface Snapshot {
+  readonly revision: string;
+  readonly desired: ReadonlyMap<string, DesiredService>;
+  readonly protectedKeys: ReadonlySet<string>;
+  readonly protectedFiles: ReadonlySet<string>;
+  /** Problems by key (those whose key could not be read are under the empty key). */
+  readonly problems: readonly ManifestProblem[];
+  readonly set: ManifestSet;
+  /** The source has no valid manifest at all. */
+  readonly sourceEmpty: boolean;
+}
+
+/** The snapshot of a manifest set read below `root` at `revision`. */
+export function snapshotOf(set: ManifestSet, root: string, revision: string): Snapshot {
+  const state = desiredStateOf(set, root, revision);
+  return {
+    revision,
+    desired: new Map(state.desired.map((service) => [service.key, service])),
+    protectedKeys: state.protectedKeys,
+    protectedFiles: state.protectedFiles,
+    problems: set.problems,
+    set,
+    sourceEmpty: state.desired.length === 0,
+  };
+}
+
+/** What about a key matters to a reconcile: its spec (by hash), wishes and problems, not its revision. */
+function fingerprint(snapshot: Snapshot, key: string): string {
+  const desired = snapshot.desired.get(key);
+  const problems = snapshot.problems.filter((problem) => problem.key === key).map((problem) => problem.message);
+  if (desired === undefined) return problems.length === 0 ? '' : `invalid:${problems.join('|')}`;
+  return [desired.spec.Labels?.[ownershipLabels.specHash] ?? '', desired.adopt, desired.suspended].join('|');
+}
+
+/** Keys whose reconcile could come out differently under `next` than under `previous`. */
+export function changedKeys(previous: Snapshot | undefined, next: Snapshot): string[] {
+  const keys = new Set([...next.desired.keys(), ...next.protectedKeys]);
+  if (previous !== undefined) for (const key of [...previous.desired.keys(), ...previous.protectedKeys]) keys.add(key);
+  const emptinessFlipped = previous !== undefined && previous.sourceEmpty !== next.sourceEmpty;
+  return [...keys].filter(
+    (key) => previous === undefined || emptinessFlipped || fingerprint(previous, key) !== fingerprint(next, key),
+  );
+}

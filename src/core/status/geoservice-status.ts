@@ -1,0 +1,81 @@
+import type { UpdateState } from '../swarm/engine-api.js';
+
+/** kstatus condition types. */
+export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface Condition {
+  readonly type: ConditionType;
+  readonly status: ConditionStatus;
+  readonly reason: string;
+  readonly message: string;
+  /** ISO time the status last changed. */
+  readonly lastTransitionTime: string;
+}
+
+/** Where one GeoService stands, as served by the status API and exported as metrics. */
+export interface GeoServiceStatus {
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly serviceName: string;
+  readonly conditions: readonly Condition[];
+  readonly observedRevision?: string;
+  readonly specHash?: string;
+  readonly serviceId?: string;
+  readonly runningTasks?: number;
+  readonly desiredTasks?: number;
+  readonly updateStatus?: { readonly state: UpdateState; readonly message?: string };
+  readonly lastError?: string;
+  readonly lastAppliedTime?: string;
+  readonly sourceFile?: string;
+}
+
+/** The phase a reconcile leaves a GeoService in; conditions follow from it. */
+export type Phase =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'progressing'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'stalled'; readonly reason: string; readonly message: string }
+  | { readonly kind: 'failing'; readonly reason: string; readonly message: string };
+
+/**
+ * Conditions for a phase, kstatus style: exactly one of Ready, Reconciling, Stalled is True
+ * (a transient failure is Reconciling: Kargo is still trying). A condition keeps its
+ * lastTransitionTime while its status does not change.
+ */
+export function conditionsFor(phase: Phase, previous: readonly Condition[], now: string): Condition[] {
+  const wanted: Record<ConditionType, Omit<Condition, 'type' | 'lastTransitionTime'>> =
+    phase.kind === 'ready'
+      ? {
+          Ready: { status: 'True', reason: 'Converged', message: 'the service matches its manifest and its tasks are running' },
+          Reconciling: { status: 'False', reason: 'Converged', message: '' },
+          Stalled: { status: 'False', reason: 'Converged', message: '' },
+        }
+      : phase.kind === 'stalled'
+        ? {
+            Ready: { status: 'False', reason: phase.reason, message: phase.message },
+            Reconciling: { status: 'False', reason: phase.reason, message: '' },
+            Stalled: { status: 'True', reason: phase.reason, message: phase.message },
+          }
+        : {
+            Ready: { status: 'False', reason: phase.reason, message: phase.message },
+            Reconciling: { status: 'True', reason: phase.reason, message: phase.message },
+            Stalled: { status: 'False', reason: phase.reason, message: '' },
+          };
+  return (['Ready', 'Reconciling', 'Stalled'] as const).map((type) => {
+    const before = previous.find((condition) => condition.type === type);
+    const next = wanted[type];
+    const lastTransitionTime = before !== undefined && before.status === next.status ? before.lastTransitionTime : now;
+    return { type, ...next, lastTransitionTime };
+  });
+}
+
+/** Whether the Ready condition is True. */
+export function isReady(status: Pick<GeoServiceStatus, 'conditions'>): boolean {
+  return status.conditions.some((condition) => condition.type === 'Ready' && condition.status === 'True');
+}
+
+/** The condition of `type`, if set. */
+export function conditionOf(status: Pick<GeoServiceStatus, 'conditions'>, type: ConditionType): Condition | undefined {
+  return status.conditions.find((condition) => condition.type === type);
+}

@@ -1,0 +1,179 @@
+import { planChanges, type PlanPolicy, type PlanStep } from '../core/diff/plan-changes.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
+import type { Phase } from '../core/status/geoservice-status.js';
+import type { Service, UpdateState } from '../core/swarm/engine-api.js';
+import type { NetworkNames } from './network-names.js';
+import type { SwarmPort } from './swarm-port.js';
+
+/** Settings that hold for every reconcile. */
+export interface ReconcileSettings {
+  readonly prune: boolean;
+  readonly allowEmpty: boolean;
+}
+
+/** What one reconcile did and saw; the controller turns it into status, metrics, logs and requeues. */
+export interface ReconcileOutcome {
+  readonly key: string;
+  /** What was written: nothing, or one of Flux's actions. */
+  readonly action: 'created' | 'configured' | 'recreated' | 'deleted' | 'none';
+  readonly phase: Phase;
+  /** Changed field paths of a write. */
+  readonly changedFields: readonly string[];
+  /** The write reverted an out-of-band edit of a service that already had this spec. */
+  readonly driftCorrected: boolean;
+  /** The key is gone: no manifest, no service. Its status can be dropped. */
+  readonly gone: boolean;
+  /** Poll again after this long (a rollout or task start in progress). */
+  readonly requeueAfterMs?: number;
+  /** Not worth retrying until the input changes (conflict, invalid manifest, stalled rollout). */
+  readonly terminal: boolean;
+  readonly service?: Service;
+}
+
+/** How often a rollout in progress is looked at. */
+export const rolloutPollMs = 1000;
+
+const rollbackStates: readonly (UpdateState | undefined)[] = ['rollback_started', 'rollback_paused', 'rollback_completed'];
+
+/**
+ * Reconciles one GeoService: re-reads its live service (never trusting an event), plans, and
+ * creates, updates, removes or leaves it alone. No diff, no write.
+ */
+export async function reconcileGeoService(
+  key: string,
+  snapshot: Snapshot,
+  swarm: SwarmPort,
+  networks: NetworkNames,
+  settings: ReconcileSettings,
+): Promise<ReconcileOutcome> {
+  const desired = snapshot.desired.get(key);
+  const services = await liveServicesOf(key, desired?.spec.Name ?? nameFromKey(key), swarm);
+  const policy: PlanPolicy = {
+    ...settings,
+    sourceEmpty: snapshot.sourceEmpty,
+    protectedKeys: snapshot.protectedKeys,
+    protectedFiles: snapshot.protectedFiles,
+  };
+  const live = { services, networkNames: await networks.resolve(services) };
+  const plan = planChanges(desired === undefined ? [] : [desired], live, policy);
+  if (snapshot.protectedKeys.has(key) && desired === undefined) {
+    const problem = snapshot.problems.find((p) => p.key === key);
+    const where = problem === undefined ? '' : `${problem.file}:${String(problem.line)}:${String(problem.column)}: `;
+    return outcome(key, { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}${problem?.message ?? 'the manifest failed to load'}; the service is kept as it is` }, { terminal: true, ...serviceOf(services[0]) });
+  }
+  let result: ReconcileOutcome | undefined;
+  for (const step of plan.steps) result = await applyStep(key, step, swarm, desired?.spec.Labels?.[ownershipLabels.specHash]);
+  return result ?? outcome(key, { kind: 'ready' }, { gone: true });
+}
+
+async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredHash: string | undefined): Promise<ReconcileOutcome> {
+  switch (step.kind) {
+    case 'create': {
+      const id = await swarm.createService(step.spec);
+      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', changedFields: step.entry.changes.map((c) => c.path), requeueAfterMs: rolloutPollMs, serviceId: id });
+    }
+    case 'update': {
+      const stall = stalledRollout(step.service, desiredHash);
+      if (stall !== undefined) return outcome(key, stall, { terminal: true, ...serviceOf(step.service) });
+      const changedFields = step.entry.changes.map((change) => change.path);
+      const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
+      if (step.entry.recreateReasons.length > 0) {
+        await swarm.removeService(step.service.ID);
+        const id = await swarm.createService(step.spec);
+        return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, requeueAfterMs: rolloutPollMs, serviceId: id });
+      }
+      await swarm.modifyService(step.service.ID, () => step.spec);
+      return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, requeueAfterMs: rolloutPollMs, ...serviceOf(step.service) });
+    }
+    case 'delete':
+      await swarm.removeService(step.service.ID);
+      return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
+    case 'conflict':
+      return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason }, { terminal: true });
+    case 'hold':
+      return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, { terminal: true, ...serviceOf(step.service) });
+    case 'unchanged':
+      return observe(key, step.service, desiredHash);
+  }
+}
+
+/** A service that needs no write: is its rollout done and are its tasks running? */
+function observe(key: string, service: Service, desiredHash: string | undefined): ReconcileOutcome {
+  const stall = stalledRollout(service, desiredHash);
+  if (stall !== undefined) return outcome(key, stall, { terminal: true, ...serviceOf(service) });
+  const update = service.UpdateStatus;
+  if (update?.State === 'updating') {
+    return outcome(key, { kind: 'progressing', reason: 'Updating', message: update.Message ?? 'rolling update in progress' }, { requeueAfterMs: rolloutPollMs, ...serviceOf(service) });
+  }
+  const running = service.ServiceStatus?.RunningTasks ?? 0;
+  const desired = service.ServiceStatus?.DesiredTasks ?? 0;
+  if (running < desired) {
+    return outcome(key, { kind: 'progressing', reason: 'TasksStarting', message: `${String(running)} of ${String(desired)} tasks running` }, { requeueAfterMs: rolloutPollMs * 2, ...serviceOf(service) });
+  }
+  return outcome(key, { kind: 'ready' }, serviceOf(service));
+}
+
+/**
+ * A rollout Swarm gave up on: it rolled back (the failed spec is now PreviousSpec) or paused.
+ * While the manifest still asks for that same spec, Kargo must not apply it again.
+ */
+function stalledRollout(service: Service, desiredHash: string | undefined): Phase | undefined {
+  const state = service.UpdateStatus?.State;
+  const message = service.UpdateStatus?.Message ?? '';
+  if (rollbackStates.includes(state)) {
+    const failedHash = service.PreviousSpec?.Labels?.[ownershipLabels.specHash];
+    if (failedHash !== undefined && failedHash === desiredHash) {
+      return { kind: 'stalled', reason: state === 'rollback_completed' ? 'RolledBack' : 'RollbackInProgress', message: `Swarm rolled back the update: ${message}` };
+    }
+    return undefined;
+  }
+  if (state === 'paused' && service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash) {
+    return { kind: 'stalled', reason: 'UpdatePaused', message: `Swarm paused the update: ${message}` };
+  }
+  return undefined;
+}
+
+/** Owned services labelled with the key, and any service already holding the desired name. */
+async function liveServicesOf(key: string, name: string, swarm: SwarmPort): Promise<Service[]> {
+  const owned = await swarm.listServices({ label: [`${ownershipLabels.geoService}=${key}`] }, true);
+  if (owned.some((service) => service.Spec.Name === name)) return owned.filter((service) => isManagedByKargo(service.Spec.Labels));
+  const holder = await swarm.findService(name);
+  return [...owned.filter((service) => isManagedByKargo(service.Spec.Labels)), ...(holder === undefined ? [] : [holder])];
+}
+
+function nameFromKey(key: string): string {
+  const [namespace = '', name = ''] = key.split('/');
+  return serviceNameOf(namespace, name);
+}
+
+function serviceOf(service: Service | undefined): { service?: Service } {
+  return service === undefined ? {} : { service };
+}
+
+interface OutcomeFields {
+  action?: ReconcileOutcome['action'];
+  changedFields?: readonly string[];
+  driftCorrected?: boolean;
+  gone?: boolean;
+  requeueAfterMs?: number;
+  terminal?: boolean;
+  service?: Service;
+  serviceId?: string;
+}
+
+function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, requeueAfterMs, service, serviceId } = fields;
+  const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
+  return {
+    key,
+    action,
+    phase,
+    changedFields,
+    driftCorrected,
+    gone,
+    terminal,
+    ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }),
+    ...(withId === undefined ? {} : { service: withId }),
+  };
+}

@@ -1,0 +1,13 @@
+import type { Service, ServiceSpec } from '../core/swarm/engine-api.js';
+import type { ListFilters } from '../adapters/docker/swarm-client.js';
+
+/** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
+export interface SwarmPort {
+  listServices(filters?: ListFilters, withStatus?: boolean): Promise<Service[]>;
+  /** The service by name or id, or undefined when there is none. */
+  findService(nameOrId: string): Promise<Service | undefined>;
+  createService(spec: ServiceSpec): Promise<string>;
+  modifyService(id: string, edit: (service: Service) => ServiceSpec): Promise<void>;
+  removeService(id: string): Promise<void>;
+  listNetworks(): Promise<{ Id: string; Name: string }[]>;
+}

@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { isManagedByKargo, ownershipLabels } from '../../src/core/render/ownership.js';
+import { conditionOf } from '../../src/core/status/geoservice-status.js';
+import { localImages } from '../../src/sandbox/local-images.js';
+import { httpManifest, RunningKargo } from '../support/running-kargo.js';
+import { testSwarm, uniqueName, waitFor, waitForUpdateState } from '../support/swarm.js';
+
+const dockerHost = inject('dockerHost');
+const swarm = testSwarm();
+let kargo: RunningKargo | undefined;
+
+async function startKargo(files: Record<string, (ns: string) => string>, overrides = {}): Promise<RunningKargo> {
+  kargo = new RunningKargo(dockerHost, uniqueName('ns'), overrides);
+  for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
+  await kargo.start();
+  return kargo;
+}
+
+function versions(services: Map<string, { Version: { Index: number } }>): Record<string, number> {
+  return Object.fromEntries([...services].map(([name, service]) => [name, service.Version.Index]));
+}
+
+afterEach(async () => {
+  await kargo?.stop();
+  kargo = undefined;
+});
+
+describe('kargo run', () => {
+  it('creates every service with the ownership labels, and a second pass writes nothing', async () => {
+    const k = await startKargo({
+      'a.yaml': (ns) => httpManifest(ns, 'alpha'),
+      'nested/b.yaml': (ns) => httpManifest(ns, 'beta'),
+    });
+    await k.waitForCondition('alpha', 'Ready');
+    await k.waitForCondition('beta', 'Ready');
+    const services = await k.services();
+    expect([...services.keys()].sort()).toEqual([`${k.namespace}_alpha`, `${k.namespace}_beta`]);
+    for (const [name, service] of services) {
+      expect(isManagedByKargo(service.Spec.Labels)).toBe(true);
+      expect(service.Spec.Labels?.[ownershipLabels.geoService]).toBe(`${k.namespace}/${name.split('_')[1] ?? ''}`);
+      expect(service.Spec.Labels?.[ownershipLabels.stackNamespace]).toBe(k.namespace);
+      expect(service.Spec.Labels?.[ownershipLabels.specHash]).toMatch(/^[0-9a-f]{64}$/);
+      expect(service.Spec.Labels?.[ownershipLabels.revision]).toMatch(/^sha256:/);
+    }
+    const before = versions(services);
+    const writes = { ...k.swarm.writes };
+    await k.operator?.controller.resync();
+    expect(k.swarm.writes).toEqual(writes);
+    expect(versions(await k.services())).toEqual(before);
+  });
+
+  it('rolls out an env change to exactly the edited service', async () => {
+    const k = await startKargo({
+      'a.yaml': (ns) => httpManifest(ns, 'alpha'),
+      'b.yaml': (ns) => httpManifest(ns, 'beta'),
+    });
+    await k.waitForCondition('alpha', 'Ready');
+    await k.waitForCondition('beta', 'Ready');
+    const before = versions(await k.services());
+    k.write('a.yaml', httpManifest(k.namespace, 'alpha', '', 'RESPONSE: changed'));
+    const alpha = `${k.namespace}_alpha`;
+    const updated = await waitFor('the update to reach Swarm', async () => {
+      const service = (await k.services()).get(alpha);
+      return service?.Spec.TaskTemplate?.ContainerSpec?.Env?.includes('RESPONSE=changed') === true ? service : undefined;
+    });
+    await waitForUpdateState(swarm, updated.ID, 'completed', { timeoutMs: 90_000 });
+    const after = versions(await k.services());
+    expect(after[`${k.namespace}_beta`]).toBe(before[`${k.namespace}_beta`]);
+    expect(after[alpha]).toBeGreaterThan(before[alpha] ?? 0);
+    const log = k.logs.find((line) => line['action'] === 'configured');
+    expect(log?.['fields']).toEqual(['TaskTemplate.ContainerSpec.Env[RESPONSE]']);
+    await k.waitForCondition('alpha', 'Ready');
+  });
+
+  it('reverts an out-of-band update within seconds, on the Docker event', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    const alpha = (await k.services()).get(`${k.namespace}_alpha`);
+    if (alpha === undefined) throw new Error('alpha was not created');
+    const started = Date.now();
+    await swarm.modifyService(alpha.ID, (service) => ({ ...service.Spec, Labels: { ...service.Spec.Labels, intruder: 'yes' } }));
+    await waitFor('the drift to be reverted', async () => {
+      const service = await swarm.inspectService(alpha.ID);
+      return service.Spec.Labels?.['intruder'] === undefined ? true : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 50 });
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThan(10);
+    const drift = k.logs.find((line) => line['driftCorrected'] === true);
+    expect(drift?.['fields']).toEqual(['Labels[intruder]']);
+  });
+
+  it('prunes the service of a deleted manifest', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha'), 'b.yaml': (ns) => httpManifest(ns, 'beta') });
+    await k.waitForCondition('beta', 'Ready');
+    k.remove('b.yaml');
+    await waitFor('beta to be pruned', async () => ((await k.services()).has(`${k.namespace}_beta`) ? undefined : true));
+    expect((await k.services()).has(`${k.namespace}_alpha`)).toBe(true);
+  });
+
+  it('never touches a foreign service that holds a manifest name, and reports the conflict', async () => {
+    const namespace = uniqueName('ns');
+    const foreignId = await swarm.createService({ Name: `${namespace}_alpha`, Labels: { 'com.docker.stack.namespace': namespace }, TaskTemplate: { ContainerSpec: { Image: localImages.http.name } }, Mode: { Replicated: { Replicas: 0 } } });
+    const foreign = await swarm.inspectService(foreignId);
+    kargo = new RunningKargo(dockerHost, namespace);
+    kargo.write('a.yaml', httpManifest(namespace, 'alpha'));
+    await kargo.start();
+    const status = await kargo.waitForCondition('alpha', 'Stalled');
+    expect(conditionOf(status, 'Stalled')?.reason).toBe('Conflict');
+    expect(conditionOf(status, 'Stalled')?.message).toContain('not managed by Kargo');
+    kargo.remove('a.yaml');
+    await kargo.operator?.refreshSource();
+    await kargo.operator?.controller.resync();
+    const after = await swarm.inspectService(foreignId);
+    expect(after.Version.Index).toBe(foreign.Version.Index);
+    expect(kargo.swarm.writes).toEqual({ create: 0, update: 0, remove: 0 });
+  });
+});

@@ -1,0 +1,123 @@
+/** Runs Kargo's operator in-process against the test swarm, on a temporary manifests directory. */
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
+import { Operator, type OperatorObserver, type OperatorSettings } from '../../src/controller/operator.js';
+import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
+import type { Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { waitFor, type WaitOptions } from './swarm.js';
+
+/** The real SwarmClient, counting the writes it sends (the engine is still the real one). */
+export class CountingSwarmClient extends SwarmClient {
+  readonly writes = { create: 0, update: 0, remove: 0 };
+
+  override async createService(spec: ServiceSpec): Promise<string> {
+    this.writes.create += 1;
+    return super.createService(spec);
+  }
+
+  override async modifyService(id: string, edit: (service: Service) => ServiceSpec, attempts?: number): Promise<void> {
+    this.writes.update += 1;
+    return super.modifyService(id, edit, attempts);
+  }
+
+  override async removeService(id: string): Promise<void> {
+    this.writes.remove += 1;
+    return super.removeService(id);
+  }
+}
+
+export class RunningKargo {
+  readonly dir = mkdtempSync(join(tmpdir(), 'kargo-manifests-'));
+  readonly logs: Record<string, unknown>[] = [];
+  readonly swarm: CountingSwarmClient;
+  operator: Operator | undefined;
+
+  constructor(
+    dockerHost: string,
+    readonly namespace: string,
+    private readonly overrides: Partial<OperatorSettings> = {},
+    private readonly observer: OperatorObserver = {},
+  ) {
+    const plain = SwarmClient.connect(dockerHost);
+    this.swarm = new CountingSwarmClient(plain.docker, dockerHost);
+  }
+
+  /** Writes a manifest file (relative to the manifests directory). */
+  write(file: string, text: string): void {
+    mkdirSync(dirname(join(this.dir, file)), { recursive: true });
+    writeFileSync(join(this.dir, file), text);
+  }
+
+  remove(file: string): void {
+    unlinkSync(join(this.dir, file));
+  }
+
+  async start(): Promise<Operator> {
+    const logger = createLogger('debug', new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) this.logs.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    }));
+    this.operator = new Operator(this.swarm, logger, {
+      manifests: this.dir,
+      workers: 4,
+      backoffBaseMs: 200,
+      backoffCapMs: 2000,
+      prune: true,
+      allowEmpty: false,
+      namespaces: new Set([this.namespace]),
+      retryFailures: true,
+      debounceMs: 50,
+      resyncMs: 0,
+      watch: true,
+      ...this.overrides,
+    }, this.observer);
+    await this.operator.start();
+    return this.operator;
+  }
+
+  status(name: string): GeoServiceStatus | undefined {
+    return this.operator?.controller.statuses.get(`${this.namespace}/${name}`);
+  }
+
+  /** Waits until the GeoService's condition `type` is True (and returns its status). */
+  async waitForCondition(name: string, type: 'Ready' | 'Stalled' | 'Reconciling', options: WaitOptions = {}): Promise<GeoServiceStatus> {
+    return waitFor(`${this.namespace}/${name} ${type}`, () => {
+      const status = this.status(name);
+      return status?.conditions.some((c) => c.type === type && c.status === 'True') === true ? status : undefined;
+    }, { timeoutMs: 90_000, ...options });
+  }
+
+  /** Kargo's services of this test's namespace, by name. */
+  async services(): Promise<Map<string, Service>> {
+    const services = await this.swarm.listServices({ label: [`com.docker.stack.namespace=${this.namespace}`] });
+    return new Map(services.map((service) => [service.Spec.Name ?? '', service]));
+  }
+
+  async stop(): Promise<void> {
+    await this.operator?.stop();
+    const services = await this.swarm.listServices({ label: [`com.docker.stack.namespace=${this.namespace}`] });
+    await Promise.all(services.map((service) => this.swarm.removeService(service.ID)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A GeoService manifest on the local HTTP test image. */
+export function httpManifest(namespace: string, name: string, extra = '', env = 'RESPONSE: hello'): string {
+  return `apiVersion: kargo.io/v1alpha1
+kind: GeoService
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  image: kargo-local/http:1
+  replicas: 1
+  env: { ${env} }
+  update: { parallelism: 1, delay: 0s, monitor: 1s, order: start-first, failureAction: rollback }
+  rollback: { parallelism: 1, monitor: 1s }
+  stopGracePeriod: 1s
+${extra}`;
+}
