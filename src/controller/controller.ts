@@ -5,6 +5,7 @@ import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
 import { reconcileGeoService, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import { RolloutMemory } from '../reconcile/rollout-memory.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
 import { ExponentialBackoff } from './backoff.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
@@ -45,6 +46,7 @@ export class Controller {
   private readonly failures: ExponentialBackoff;
   private readonly progress = new ExponentialBackoff(500, maxProgressPollMs);
   private readonly networks: NetworkNames;
+  private readonly rollouts = new RolloutMemory();
   /** Swarm service name → key, for events, which name services rather than GeoServices. */
   private readonly keysByName = new Map<string, string>();
   private readonly polling = new Set<string>();
@@ -162,7 +164,7 @@ export class Controller {
     const reconcileId = `r${(++this.reconcileCount).toString(36)}`;
     const started = performance.now();
     try {
-      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings);
+      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings, this.rollouts);
       const seconds = (performance.now() - started) / 1000;
       this.failures.forget(key);
       this.failing.delete(key);

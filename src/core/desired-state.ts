@@ -15,8 +15,13 @@ export interface DesiredState {
  * Renders every valid manifest of `set`, read below `root` at `revision`, and collects what
  * failed to load so that its services are protected.
  */
+/** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
+export function relativeSourceFile(root: string, file: string): string {
+  return posix.relative(root, file) || posix.basename(file);
+}
+
 export function desiredStateOf(set: ManifestSet, root: string, revision: string): DesiredState {
-  const relative = (file: string): string => posix.relative(root, file) || posix.basename(file);
+  const relative = (file: string): string => relativeSourceFile(root, file);
   const desired = set.manifests.map(({ key, resource, source }) => {
     const spec = renderServiceSpec(resource, { revision, sourceFile: relative(source.file) });
     return {

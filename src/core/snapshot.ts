@@ -1,4 +1,4 @@
-import { desiredStateOf } from './desired-state.js';
+import { desiredStateOf, relativeSourceFile } from './desired-state.js';
 import type { DesiredService } from './diff/plan-changes.js';
 import type { ManifestProblem, ManifestSet } from './manifest/manifest-set.js';
 import { ownershipLabels } from './render/ownership.js';
@@ -9,8 +9,9 @@ export interface Snapshot {
   readonly desired: ReadonlyMap<string, DesiredService>;
   readonly protectedKeys: ReadonlySet<string>;
   readonly protectedFiles: ReadonlySet<string>;
-  /** Problems by key (those whose key could not be read are under the empty key). */
   readonly problems: readonly ManifestProblem[];
+  /** The first problem of each file that has one, by path relative to the root (as in io.kargo.source). */
+  readonly problemByFile: ReadonlyMap<string, ManifestProblem>;
   readonly set: ManifestSet;
   /** The source has no valid manifest at all. */
   readonly sourceEmpty: boolean;
@@ -25,6 +26,7 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string): Sn
     protectedKeys: state.protectedKeys,
     protectedFiles: state.protectedFiles,
     problems: set.problems,
+    problemByFile: new Map([...set.problems].reverse().map((problem) => [relativeSourceFile(root, problem.file), problem])),
     set,
     sourceEmpty: state.desired.length === 0,
   };

@@ -4,6 +4,7 @@ import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render
 import type { Phase } from '../core/status/geoservice-status.js';
 import type { Service, UpdateState } from '../core/swarm/engine-api.js';
 import type { NetworkNames } from './network-names.js';
+import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
 
 /** Settings that hold for every reconcile. */
@@ -46,6 +47,7 @@ export async function reconcileGeoService(
   swarm: SwarmPort,
   networks: NetworkNames,
   settings: ReconcileSettings,
+  rollouts: RolloutMemory,
 ): Promise<ReconcileOutcome> {
   const desired = snapshot.desired.get(key);
   const services = await liveServicesOf(key, desired?.spec.Name ?? nameFromKey(key), swarm);
@@ -57,25 +59,26 @@ export async function reconcileGeoService(
   };
   const live = { services, networkNames: await networks.resolve(services) };
   const plan = planChanges(desired === undefined ? [] : [desired], live, policy);
-  if (snapshot.protectedKeys.has(key) && desired === undefined) {
-    const problem = snapshot.problems.find((p) => p.key === key);
-    const where = problem === undefined ? '' : `${problem.file}:${String(problem.line)}:${String(problem.column)}: `;
-    return outcome(key, { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}${problem?.message ?? 'the manifest failed to load'}; the service is kept as it is` }, { terminal: true, ...serviceOf(services[0]) });
+  if (desired === undefined) {
+    const invalid = manifestProblemOf(key, services, snapshot);
+    if (invalid !== undefined) return outcome(key, invalid, { terminal: true, ...serviceOf(services[0]) });
   }
   let result: ReconcileOutcome | undefined;
-  for (const step of plan.steps) result = await applyStep(key, step, swarm, desired?.spec.Labels?.[ownershipLabels.specHash]);
+  const desiredHash = desired?.spec.Labels?.[ownershipLabels.specHash];
+  for (const step of plan.steps) result = await applyStep(key, step, swarm, desiredHash, rollouts);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
 }
 
-async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredHash: string | undefined): Promise<ReconcileOutcome> {
+async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredHash: string | undefined, rollouts: RolloutMemory): Promise<ReconcileOutcome> {
   switch (step.kind) {
     case 'create': {
       const id = await swarm.createService(step.spec);
       return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', changedFields: step.entry.changes.map((c) => c.path), requeueAfterMs: rolloutPollMs, serviceId: id });
     }
     case 'update': {
-      const stall = stalledRollout(step.service, desiredHash);
-      if (stall !== undefined) return outcome(key, stall, { terminal: true, ...serviceOf(step.service) });
+      const stall = stalledRollout(key, step.service, desiredHash, rollouts);
+      if (stall !== undefined) return stallOutcome(key, stall, step.service);
+      if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
       const changedFields = step.entry.changes.map((change) => change.path);
       const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
       if (step.entry.recreateReasons.length > 0) {
@@ -87,6 +90,7 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
       return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, requeueAfterMs: rolloutPollMs, ...serviceOf(step.service) });
     }
     case 'delete':
+      rollouts.forget(key);
       await swarm.removeService(step.service.ID);
       return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
     case 'conflict':
@@ -94,14 +98,14 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
     case 'hold':
       return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, { terminal: true, ...serviceOf(step.service) });
     case 'unchanged':
-      return observe(key, step.service, desiredHash);
+      return observe(key, step.service, desiredHash, rollouts);
   }
 }
 
 /** A service that needs no write: is its rollout done and are its tasks running? */
-function observe(key: string, service: Service, desiredHash: string | undefined): ReconcileOutcome {
-  const stall = stalledRollout(service, desiredHash);
-  if (stall !== undefined) return outcome(key, stall, { terminal: true, ...serviceOf(service) });
+function observe(key: string, service: Service, desiredHash: string | undefined, rollouts: RolloutMemory): ReconcileOutcome {
+  const stall = stalledRollout(key, service, desiredHash, rollouts);
+  if (stall !== undefined) return stallOutcome(key, stall, service);
   const update = service.UpdateStatus;
   if (update?.State === 'updating') {
     return outcome(key, { kind: 'progressing', reason: 'Updating', message: update.Message ?? 'rolling update in progress' }, { requeueAfterMs: rolloutPollMs, ...serviceOf(service) });
@@ -114,24 +118,46 @@ function observe(key: string, service: Service, desiredHash: string | undefined)
   return outcome(key, { kind: 'ready' }, serviceOf(service));
 }
 
+/** A stalled rollout is final until the manifest changes; a rollback under way is followed. */
+function stallOutcome(key: string, phase: Phase, service: Service): ReconcileOutcome {
+  return phase.kind === 'stalled'
+    ? outcome(key, phase, { terminal: true, service })
+    : outcome(key, phase, { requeueAfterMs: rolloutPollMs, service });
+}
+
 /**
- * A rollout Swarm gave up on: it rolled back (the failed spec is now PreviousSpec) or paused.
- * While the manifest still asks for that same spec, Kargo must not apply it again.
+ * A rollout Swarm gave up on: it rolled back the spec Kargo sent, or paused it. While the
+ * manifest still asks for that same spec, Kargo must not apply it again.
  */
-function stalledRollout(service: Service, desiredHash: string | undefined): Phase | undefined {
+function stalledRollout(key: string, service: Service, desiredHash: string | undefined, rollouts: RolloutMemory): Phase | undefined {
   const state = service.UpdateStatus?.State;
   const message = service.UpdateStatus?.Message ?? '';
-  if (rollbackStates.includes(state)) {
-    const failedHash = service.PreviousSpec?.Labels?.[ownershipLabels.specHash];
-    if (failedHash !== undefined && failedHash === desiredHash) {
-      return { kind: 'stalled', reason: state === 'rollback_completed' ? 'RolledBack' : 'RollbackInProgress', message: `Swarm rolled back the update: ${message}` };
-    }
-    return undefined;
+  const liveHash = service.Spec.Labels?.[ownershipLabels.specHash];
+  if (rollbackStates.includes(state) && liveHash !== desiredHash && rollouts.appliedHash(key) === desiredHash && desiredHash !== undefined) {
+    rollouts.recordFailed(key, desiredHash);
+  }
+  if (rollouts.hasFailed(key, desiredHash) && liveHash !== desiredHash) {
+    if (state === 'rollback_started') return { kind: 'progressing', reason: 'RollingBack', message: `Swarm is rolling back the update: ${message}` };
+    return { kind: 'stalled', reason: 'RolledBack', message: `Swarm rolled back the update${message === '' ? '' : `: ${message}`}; fix the manifest to try again` };
   }
   if (state === 'paused' && service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash) {
     return { kind: 'stalled', reason: 'UpdatePaused', message: `Swarm paused the update: ${message}` };
   }
   return undefined;
+}
+
+/**
+ * Why a key with no valid manifest must be left alone: its manifest is in the source but broken
+ * (the key was read from it), or the file its service came from no longer parses.
+ */
+function manifestProblemOf(key: string, services: readonly Service[], snapshot: Snapshot): Phase | undefined {
+  const sources = services.map((service) => service.Spec.Labels?.[ownershipLabels.source]);
+  const problem =
+    snapshot.problems.find((p) => p.key === key) ??
+    sources.map((file) => (file === undefined ? undefined : snapshot.problemByFile.get(file))).find((p) => p !== undefined);
+  if (problem === undefined) return undefined;
+  const where = `${problem.file}:${String(problem.line)}:${String(problem.column)}`;
+  return { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}: ${problem.message}; the service is kept as it is` };
 }
 
 /** Owned services labelled with the key, and any service already holding the desired name. */

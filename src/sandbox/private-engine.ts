@@ -9,6 +9,7 @@ import { SwarmClient } from '../adapters/docker/swarm-client.js';
 import { ErrorCode, KargoError, describeError } from '../errors.js';
 import {
   engineFiles,
+  readPid,
   startReaper,
   sweepAbandonedEngines,
   tearDownEngine,
@@ -33,6 +34,10 @@ export interface PrivateEngine extends EngineLayout {
   readonly docker: Docker;
   /** Removes every service, leaves the swarm, stops the engine and deletes all it made. */
   stop(): Promise<void>;
+  /** Stops only the daemon (state kept), as when an engine goes down. */
+  stopDaemon(): Promise<void>;
+  /** Starts the daemon again on the same state; resolves once it answers. */
+  startDaemon(): Promise<void>;
 }
 
 export interface PrivateEngineOptions {
@@ -83,7 +88,28 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     swarm,
     docker,
     stop: () => stopEngine(swarm, layout),
+    stopDaemon: () => stopDaemon(layout),
+    startDaemon: async () => {
+      spawnDockerd(layout, tools.get('dockerd') ?? 'dockerd', socketPath);
+      await waitUntilAnswering(docker, layout, Date.now() + (options.startTimeoutMs ?? 90_000));
+    },
   };
+}
+
+async function stopDaemon(layout: EngineLayout): Promise<void> {
+  const pid = readPid(join(layout.stateDir, engineFiles.dockerdPid));
+  if (pid === undefined) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 300 && isRunning(pid); i++) await sleep(100);
+}
+
+/** Whether `pid` runs (a zombie child waiting to be reaped does not). */
+function isRunning(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${String(pid)}/stat`, 'utf8').split(' ')[2]?.startsWith('Z');
+  } catch {
+    return false;
+  }
 }
 
 function prepareStateDir(layout: EngineLayout): void {

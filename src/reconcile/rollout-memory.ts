@@ -1,0 +1,33 @@
+/**
+ * What this process applied and what Swarm rolled back, per key. Swarm's rollback puts the old
+ * spec back and clears PreviousSpec, so the failed spec can only be known by remembering what was
+ * sent: with this, a spec Swarm rolled back is not sent again until the manifest changes.
+ */
+export class RolloutMemory {
+  private readonly applied = new Map<string, string>();
+  private readonly failed = new Map<string, string>();
+
+  /** An update carrying spec hash `hash` was sent for `key`. */
+  recordApplied(key: string, hash: string): void {
+    this.applied.set(key, hash);
+  }
+
+  /** The spec hash last sent for `key`. */
+  appliedHash(key: string): string | undefined {
+    return this.applied.get(key);
+  }
+
+  recordFailed(key: string, hash: string): void {
+    this.failed.set(key, hash);
+  }
+
+  /** Whether Swarm rolled back spec `hash` of `key`. */
+  hasFailed(key: string, hash: string | undefined): boolean {
+    return hash !== undefined && this.failed.get(key) === hash;
+  }
+
+  forget(key: string): void {
+    this.applied.delete(key);
+    this.failed.delete(key);
+  }
+}

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { conditionOf } from '../../src/core/status/geoservice-status.js';
+import { httpManifest, RunningKargo } from '../support/running-kargo.js';
+import { runKargo } from '../support/cli.js';
+import { uniqueName, waitFor } from '../support/swarm.js';
+import type { OperatorSettings } from '../../src/controller/operator.js';
+
+const dockerHost = inject('dockerHost');
+let kargo: RunningKargo | undefined;
+
+async function startKargo(files: Record<string, (ns: string) => string>, overrides: Partial<OperatorSettings> = {}): Promise<RunningKargo> {
+  kargo = new RunningKargo(dockerHost, uniqueName('ns'), overrides);
+  for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
+  await kargo.start();
+  return kargo;
+}
+
+afterEach(async () => {
+  await kargo?.stop();
+  kargo = undefined;
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('kargo run keeps services safe', () => {
+  it('keeps the service of a manifest made invalid exactly as it was, reports it, and resumes once fixed', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    const before = (await k.services()).get(`${k.namespace}_alpha`);
+    k.write('a.yaml', `${httpManifest(k.namespace, 'alpha')}  replicas: [broken\n`);
+    const stalled = await k.waitForCondition('alpha', 'Stalled');
+    expect(conditionOf(stalled, 'Stalled')?.reason).toBe('ManifestInvalid');
+    expect(conditionOf(stalled, 'Stalled')?.message).toMatch(/a\.yaml:\d+:\d+: /);
+    await k.operator?.controller.resync();
+    const during = (await k.services()).get(`${k.namespace}_alpha`);
+    expect(during?.Version.Index).toBe(before?.Version.Index);
+    k.write('a.yaml', httpManifest(k.namespace, 'alpha', '', 'RESPONSE: fixed'));
+    await waitFor('the fixed manifest to be applied', async () => {
+      const service = (await k.services()).get(`${k.namespace}_alpha`);
+      return service?.Spec.TaskTemplate?.ContainerSpec?.Env?.includes('RESPONSE=fixed') === true ? true : undefined;
+    });
+    await k.waitForCondition('alpha', 'Ready');
+  });
+
+  it('marks a rollout that Swarm rolled back Stalled and does not apply it again', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    const crashing = httpManifest(k.namespace, 'alpha').replace('kargo-local/http:1', 'kargo-local/crash:1').replace('monitor: 1s, order', 'monitor: 4s, order');
+    k.write('a.yaml', crashing);
+    const stalled = await k.waitForCondition('alpha', 'Stalled', { timeoutMs: 120_000 });
+    expect(conditionOf(stalled, 'Stalled')?.reason).toBe('RolledBack');
+    expect(stalled.updateStatus?.state).toBe('rollback_completed');
+    const updates = k.swarm.writes.update;
+    expect(updates).toBe(1);
+    await k.operator?.controller.resync();
+    await sleep(2000);
+    await k.operator?.controller.resync();
+    expect(k.swarm.writes.update).toBe(updates);
+    const service = (await k.services()).get(`${k.namespace}_alpha`);
+    expect(service?.Spec.TaskTemplate?.ContainerSpec?.Image).toBe('kargo-local/http:1');
+  });
+
+  it('does not remove services when the directory is emptied', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    k.remove('a.yaml');
+    const held = await k.waitForCondition('alpha', 'Stalled');
+    expect(conditionOf(held, 'Stalled')?.message).toContain('--allow-empty');
+    expect((await k.services()).has(`${k.namespace}_alpha`)).toBe(true);
+    expect(k.swarm.writes.remove).toBe(0);
+  });
+
+  it('removes services when the directory is emptied under --allow-empty', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') }, { allowEmpty: true });
+    await k.waitForCondition('alpha', 'Ready');
+    k.remove('a.yaml');
+    await waitFor('alpha to be pruned', async () => ((await k.services()).size === 0 ? true : undefined));
+  });
+
+  it('measures the time from a manifest write to the update being sent', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const updatesBefore = k.swarm.writes.update;
+      const written = performance.now();
+      k.write('a.yaml', httpManifest(k.namespace, 'alpha', '', `RESPONSE: edit-${String(i)}`));
+      await waitFor('the update to be sent', () => (k.swarm.writes.update > updatesBefore ? true : undefined), { intervalMs: 5 });
+      samples.push(performance.now() - written);
+      await k.waitForCondition('alpha', 'Ready');
+    }
+    samples.sort((a, b) => a - b);
+    console.log(`manifest write → update sent: min ${samples[0]?.toFixed(0) ?? ''} ms, median ${samples[2]?.toFixed(0) ?? ''} ms, max ${samples[4]?.toFixed(0) ?? ''} ms`);
+    expect(samples).toHaveLength(5);
+  });
+});
+
+describe('kargo run --once', () => {
+  it('exits 0 once every service converged, and writes nothing on a second pass', async () => {
+    const namespace = uniqueName('ns');
+    kargo = new RunningKargo(dockerHost, namespace);
+    kargo.write('a.yaml', httpManifest(namespace, 'alpha'));
+    const args = ['run', '--once', '--manifests', kargo.dir, '--namespaces', namespace, '--log-level', 'silent'];
+    const first = await runKargo(args, { DOCKER_HOST: dockerHost });
+    expect(first.code).toBe(0);
+    const before = (await kargo.services()).get(`${namespace}_alpha`);
+    const second = await runKargo(args, { DOCKER_HOST: dockerHost });
+    expect(second.code).toBe(0);
+    expect((await kargo.services()).get(`${namespace}_alpha`)?.Version.Index).toBe(before?.Version.Index);
+  });
+
+  it('exits 1 when a manifest is invalid', async () => {
+    const namespace = uniqueName('ns');
+    kargo = new RunningKargo(dockerHost, namespace);
+    kargo.write('a.yaml', httpManifest(namespace, 'alpha'));
+    kargo.write('b.yaml', httpManifest(namespace, 'beta').replace('replicas: 1', 'replicas: many'));
+    const result = await runKargo(['run', '--once', '--manifests', kargo.dir, '--namespaces', namespace, '--log-level', 'silent'], { DOCKER_HOST: dockerHost });
+    expect(result.code).toBe(1);
+    expect((await kargo.services()).has(`${namespace}_alpha`)).toBe(true);
+  });
+
+  it('says what to do when the engine is not a swarm manager', async () => {
+    const result = runKargo(['run', '--once'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    await expect(result).rejects.toThrow(/cannot reach the Docker engine/);
+  });
+});
+
+
