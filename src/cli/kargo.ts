@@ -1,18 +1,22 @@
 /** The `kargo` command line: parses argv and dispatches to a command. */
-import { readFileSync } from 'node:fs';
+import { kargoVersion } from './version.js';
 
 import { ExitCode, type CliIo } from './cli-io.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 
 export { ExitCode, type CliIo } from './cli-io.js';
+export { kargoVersion } from './version.js';
 
 const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, converged Swarm services out.
 
 Usage:
   kargo run [--manifests DIR] [--once]
                              converge the swarm to the manifests and keep it converged
+  kargo status [--server URL]
+                             show every GeoService of a running Kargo (exit 1 unless all Ready)
   kargo validate [PATH...]   check GeoService manifests (exit 1 when one is invalid)
   kargo diff [--manifests DIR]
                              show what would change on the swarm (exit 3 when changes are pending)
@@ -23,13 +27,6 @@ Environment:
   DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
 `;
 
-/** Kargo's version, from its package.json. */
-export function kargoVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return packageJson.version;
-}
 
 /** Runs the command line `argv` (without node and script) and returns the exit code. */
 export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -41,6 +38,8 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
       return diffCommand(rest, io, env);
     case 'run':
       return runCommand(rest, io, env);
+    case 'status':
+      return statusCommand(rest, io, env);
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

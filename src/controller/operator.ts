@@ -3,6 +3,7 @@ import type { SwarmClient } from '../adapters/docker/swarm-client.js';
 import { followServiceEvents } from '../adapters/docker/service-events.js';
 import { createManifestLoader } from '../adapters/files/manifest-loader.js';
 import { ManifestSource, type SourceRead } from '../adapters/files/manifest-source.js';
+import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
 import { describeError } from '../errors.js';
 import { Controller, type ControllerObserver, type ControllerSettings } from './controller.js';
@@ -46,6 +47,18 @@ export class Operator {
     private readonly observer: OperatorObserver = {},
   ) {
     this.controller = new Controller(swarm, logger, settings, observer);
+  }
+
+  /** What the status server shows. */
+  statusSource(): StatusSource {
+    return {
+      readiness: () => this.readiness(),
+      statuses: () => [...this.controller.statuses.values()],
+      revision: () => this.controller.currentSnapshot?.revision,
+      manifestProblems: () => this.controller.currentSnapshot?.problems ?? [],
+      ignoredDocuments: () => this.controller.currentSnapshot?.set.ignored ?? [],
+      refresh: () => this.refreshSource(),
+    };
   }
 
   readiness(): Readiness {
@@ -103,12 +116,14 @@ export class Operator {
     this.stopEvents = followServiceEvents(this.swarm.docker, {
       onEvent: (event) => this.controller.serviceChanged(event.serviceName),
       onConnected: () => {
+        this.swarm.onRequest('events', '200');
         if (this.engineReachable) return;
         this.engineReachable = true;
         this.logger.info('the Docker engine is reachable again: resyncing');
         void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
       },
       onDisconnected: (reason) => {
+        this.swarm.onRequest('events', 'error');
         if (this.engineReachable) this.logger.error({ err: reason }, 'lost the Docker event stream; retrying');
         this.engineReachable = false;
         this.engineProblem = reason;

@@ -137,8 +137,12 @@ function stalledRollout(key: string, service: Service, desiredHash: string | und
     rollouts.recordFailed(key, desiredHash);
   }
   if (rollouts.hasFailed(key, desiredHash) && liveHash !== desiredHash) {
-    if (state === 'rollback_started') return { kind: 'progressing', reason: 'RollingBack', message: `Swarm is rolling back the update: ${message}` };
-    return { kind: 'stalled', reason: 'RolledBack', message: `Swarm rolled back the update${message === '' ? '' : `: ${message}`}; fix the manifest to try again` };
+    if (state === 'rollback_started') {
+      if (message !== '') rollouts.recordRollbackReason(key, message);
+      return { kind: 'progressing', reason: 'RollingBack', message: `Swarm is rolling back the update: ${message}` };
+    }
+    const reason = rollouts.rollbackReason(key) ?? message;
+    return { kind: 'stalled', reason: 'RolledBack', message: `Swarm rolled back the update${reason === '' ? '' : ` (${reason})`}; fix the manifest to try again` };
   }
   if (state === 'paused' && service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash) {
     return { kind: 'stalled', reason: 'UpdatePaused', message: `Swarm paused the update: ${message}` };

@@ -6,6 +6,7 @@
 export class RolloutMemory {
   private readonly applied = new Map<string, string>();
   private readonly failed = new Map<string, string>();
+  private readonly reasons = new Map<string, string>();
 
   /** An update carrying spec hash `hash` was sent for `key`. */
   recordApplied(key: string, hash: string): void {
@@ -26,8 +27,18 @@ export class RolloutMemory {
     return hash !== undefined && this.failed.get(key) === hash;
   }
 
+  /** Swarm's own words when it started rolling back (its later messages only say "rollback completed"). */
+  recordRollbackReason(key: string, message: string): void {
+    this.reasons.set(key, message);
+  }
+
+  rollbackReason(key: string): string | undefined {
+    return this.reasons.get(key);
+  }
+
   forget(key: string): void {
     this.applied.delete(key);
     this.failed.delete(key);
+    this.reasons.delete(key);
   }
 }

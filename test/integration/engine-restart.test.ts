@@ -29,6 +29,9 @@ describe('kargo run while the engine goes away', () => {
       return readiness.ready ? undefined : readiness;
     }, { timeoutMs: 30_000 });
     expect(notReady.reason).toContain('Docker engine is not reachable');
+    const readyz = await kargo.get('/readyz');
+    expect(readyz.status).toBe(503);
+    expect(readyz.body).toContain('Docker engine is not reachable');
     kargo.write('a.yaml', httpManifest('restart', 'alpha', '', 'RESPONSE: while-down'));
     await waitFor('a failed reconcile while the engine is down', () => (operator.controller.failingKeys.has('restart/alpha') ? true : undefined), { timeoutMs: 30_000 });
 
@@ -40,5 +43,6 @@ describe('kargo run while the engine goes away', () => {
       return service?.Spec.TaskTemplate?.ContainerSpec?.Env?.includes('RESPONSE=while-down') === true ? true : undefined;
     }, { timeoutMs: 60_000 });
     await kargo.waitForCondition('alpha', 'Ready');
+    expect((await kargo.get('/readyz')).status).toBe(200);
   });
 });

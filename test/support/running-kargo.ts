@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
-import { Operator, type OperatorObserver, type OperatorSettings } from '../../src/controller/operator.js';
+import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
+import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
 import type { Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -35,12 +36,12 @@ export class RunningKargo {
   readonly logs: Record<string, unknown>[] = [];
   readonly swarm: CountingSwarmClient;
   operator: Operator | undefined;
+  runtime: KargoRuntime | undefined;
 
   constructor(
     dockerHost: string,
     readonly namespace: string,
     private readonly overrides: Partial<OperatorSettings> = {},
-    private readonly observer: OperatorObserver = {},
   ) {
     const plain = SwarmClient.connect(dockerHost);
     this.swarm = new CountingSwarmClient(plain.docker, dockerHost);
@@ -63,7 +64,7 @@ export class RunningKargo {
         done();
       },
     }));
-    this.operator = new Operator(this.swarm, logger, {
+    const runtime = await startRuntime({ swarm: this.swarm, logger, version: 'test', listen: '127.0.0.1:0', settings: {
       manifests: this.dir,
       workers: 4,
       backoffBaseMs: 200,
@@ -76,9 +77,21 @@ export class RunningKargo {
       resyncMs: 0,
       watch: true,
       ...this.overrides,
-    }, this.observer);
-    await this.operator.start();
-    return this.operator;
+    } });
+    this.runtime = runtime;
+    this.operator = runtime.operator;
+    await runtime.started;
+    return runtime.operator;
+  }
+
+  /** The base URL of this Kargo's HTTP server. */
+  get url(): string {
+    return `http://127.0.0.1:${String(this.runtime?.port ?? 0)}`;
+  }
+
+  async get(path: string): Promise<{ status: number; body: string }> {
+    const response = await fetch(new URL(path, this.url));
+    return { status: response.status, body: await response.text() };
   }
 
   status(name: string): GeoServiceStatus | undefined {
@@ -100,7 +113,7 @@ export class RunningKargo {
   }
 
   async stop(): Promise<void> {
-    await this.operator?.stop();
+    await this.runtime?.stop();
     const services = await this.swarm.listServices({ label: [`com.docker.stack.namespace=${this.namespace}`] });
     await Promise.all(services.map((service) => this.swarm.removeService(service.ID)));
     rmSync(this.dir, { recursive: true, force: true });

@@ -12,6 +12,9 @@ export type ListFilters = Record<string, string[]>;
  * Engine API's own shapes. dockerode does the HTTP; this class only gives its answers types.
  */
 export class SwarmClient {
+  /** Called after every request with the operation and the HTTP status code (or "error"). */
+  onRequest: (operation: string, code: string) => void = () => undefined;
+
   constructor(
     readonly docker: Docker,
     /** Where the engine is, for messages. */
@@ -24,21 +27,21 @@ export class SwarmClient {
   }
 
   async info(): Promise<EngineInfo> {
-    return (await this.docker.info()) as EngineInfo;
+    return (await this.call('info', () => this.docker.info())) as EngineInfo;
   }
 
   async listNodes(): Promise<Node[]> {
-    return (await this.docker.listNodes()) as Node[];
+    return (await this.call('list_nodes', () => this.docker.listNodes())) as Node[];
   }
 
   /** Services matching `filters`; `withStatus` adds running and desired task counts (API 1.41). */
   async listServices(filters: ListFilters = {}, withStatus = false): Promise<Service[]> {
     const options = withStatus ? { filters, status: true } : { filters };
-    return (await this.docker.listServices(options)) as unknown as Service[];
+    return (await this.call('list_services', () => this.docker.listServices(options))) as unknown as Service[];
   }
 
   async inspectService(id: string): Promise<Service> {
-    return (await this.docker.getService(id).inspect()) as Service;
+    return (await this.call('inspect_service', () => this.docker.getService(id).inspect())) as Service;
   }
 
   /** The service with this exact name or id, or undefined when there is none. */
@@ -54,13 +57,13 @@ export class SwarmClient {
 
   /** Creates a service and returns its id. */
   async createService(spec: ServiceSpec): Promise<string> {
-    const created = (await this.docker.createService(spec as Docker.CreateServiceOptions)) as unknown as { id: string };
+    const created = (await this.call('create_service', () => this.docker.createService(spec as Docker.CreateServiceOptions))) as unknown as { id: string };
     return created.id;
   }
 
   /** Replaces the spec of the service at `version` (its version index when read). */
   async updateService(id: string, version: number, spec: ServiceSpec): Promise<void> {
-    await this.docker.getService(id).update({ ...spec, version });
+    await this.call('update_service', () => this.docker.getService(id).update({ ...spec, version }));
   }
 
   /**
@@ -81,16 +84,28 @@ export class SwarmClient {
   }
 
   async removeService(id: string): Promise<void> {
-    await this.docker.getService(id).remove();
+    await this.call('remove_service', () => this.docker.getService(id).remove());
   }
 
   /** Network ids and names, to read back the networks a service is attached to by id. */
   async listNetworks(): Promise<{ Id: string; Name: string }[]> {
-    return (await this.docker.listNetworks()).map((network) => ({ Id: network.Id, Name: network.Name }));
+    return (await this.call('list_networks', () => this.docker.listNetworks())).map((network) => ({ Id: network.Id, Name: network.Name }));
   }
 
   async listTasks(filters: ListFilters = {}): Promise<Task[]> {
-    return (await this.docker.listTasks({ filters })) as Task[];
+    return (await this.call('list_tasks', () => this.docker.listTasks({ filters }))) as Task[];
+  }
+
+  private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
+    try {
+      const result = await request();
+      this.onRequest(operation, operation.startsWith('create') ? '201' : '200');
+      return result;
+    } catch (error) {
+      const status = (error as { statusCode?: unknown }).statusCode;
+      this.onRequest(operation, typeof status === 'number' ? String(status) : 'error');
+      throw error;
+    }
   }
 
   /**

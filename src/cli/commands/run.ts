@@ -1,6 +1,7 @@
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
-import { Operator } from '../../controller/operator.js';
 import { isReady } from '../../core/status/geoservice-status.js';
+import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
+import { kargoVersion } from '../version.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { parseRunConfig, runFlagsHelp, type RunConfig } from '../run-config.js';
@@ -25,20 +26,23 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
   const logger = createLogger(config.logLevel);
   const swarm = SwarmClient.connect(config.dockerHost);
   await swarm.assertManager();
-  const operator = new Operator(swarm, logger, {
-    ...config,
-    retryFailures: !config.once,
-    watch: !config.once,
+  const runtime = await startRuntime({
+    swarm,
+    logger,
+    version: kargoVersion(),
+    settings: { ...config, retryFailures: !config.once, watch: !config.once },
+    ...(config.once ? {} : { listen: config.listen }),
   });
-  return config.once ? runOnce(operator, config, logger) : runUntilSignalled(operator, logger);
+  return config.once ? runOnce(runtime, config, logger) : runUntilSignalled(runtime, logger);
 }
 
-async function runOnce(operator: Operator, config: RunConfig, logger: Logger): Promise<number> {
+async function runOnce(runtime: KargoRuntime, config: RunConfig, logger: Logger): Promise<number> {
   const deadline = Date.now() + config.onceTimeoutMs;
-  await operator.start();
+  const operator = runtime.operator;
+  await runtime.started;
   while (!operator.controller.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
   const timedOut = !operator.controller.settled;
-  await operator.stop();
+  await runtime.stop();
   const statuses = [...operator.controller.statuses.values()];
   const notReady = statuses.filter((status) => !isReady(status));
   const problems = operator.controller.currentSnapshot?.problems.length ?? 0;
@@ -50,15 +54,15 @@ async function runOnce(operator: Operator, config: RunConfig, logger: Logger): P
   return converged ? ExitCode.Ok : ExitCode.Failed;
 }
 
-async function runUntilSignalled(operator: Operator, logger: Logger): Promise<number> {
+async function runUntilSignalled(runtime: KargoRuntime, logger: Logger): Promise<number> {
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  await Promise.race([operator.start(), stopped]);
+  await Promise.race([runtime.started, stopped]);
   const signal = await stopped;
   logger.info({ signal }, `${signal}: finishing the reconciles in flight, then stopping`);
-  await operator.stop();
+  await runtime.stop();
   logger.info('stopped');
   return ExitCode.Ok;
 }

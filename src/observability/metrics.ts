@@ -1,0 +1,159 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SourceRead } from '../adapters/files/manifest-source.js';
+import type { ControllerObserver } from '../controller/controller.js';
+import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
+import type { GeoServiceStatus } from '../core/status/geoservice-status.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+
+/** The controller name in controller-runtime's metrics. */
+export const controllerName = 'geoservice';
+
+const reconcileResults = ['success', 'error', 'requeue', 'requeue_after'] as const;
+const rolloutResults = ['completed', 'rolled_back', 'paused'] as const;
+const conditionTypes = ['Ready', 'Reconciling', 'Stalled'] as const;
+const conditionStatuses = ['True', 'False', 'Unknown'] as const;
+/** Buckets for reconcile and queue times: 1 ms to ~1 min. */
+const secondsBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/**
+ * Kargo's Prometheus metrics, on a registry of their own (passed to the HTTP server, never
+ * global). Names follow controller-runtime's so existing dashboards work; Kargo's own start with
+ * `kargo_`. Every label set that is known up front starts at 0.
+ */
+export class KargoMetrics {
+  readonly registry = new Registry();
+  private readonly reconcileTotal: Counter<'controller' | 'result'>;
+  private readonly reconcileErrors: Counter<'controller'>;
+  private readonly reconcileTime: Histogram<'controller'>;
+  private readonly queueDepth: Gauge<'name'>;
+  private readonly queueAdds: Counter<'name'>;
+  private readonly queueRetries: Counter<'name'>;
+  private readonly queueDuration: Histogram<'name'>;
+  private readonly workDuration: Histogram<'name'>;
+  private readonly condition: Gauge<'namespace' | 'name' | 'type' | 'status'>;
+  private readonly replicas: Gauge<'namespace' | 'name' | 'state'>;
+  private readonly driftCorrections: Counter<'namespace' | 'name'>;
+  private readonly rollouts: Counter<'result'>;
+  private readonly dockerRequests: Counter<'operation' | 'code'>;
+  private readonly manifestErrors: Gauge;
+  private readonly sourceRevision: Gauge<'revision'>;
+  private readonly lastSync: Gauge;
+  private queue: WorkQueue | undefined;
+
+  constructor(version: string) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const queueName = { name: controllerName };
+    this.reconcileTotal = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers });
+    for (const result of reconcileResults) this.reconcileTotal.inc({ controller: controllerName, result }, 0);
+    this.reconcileErrors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller', labelNames: ['controller'], registers });
+    this.reconcileErrors.inc({ controller: controllerName }, 0);
+    this.reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], buckets: secondsBuckets, registers });
+    this.reconcileTime.zero({ controller: controllerName });
+    this.queueDepth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers });
+    this.queueDepth.set(queueName, 0);
+    this.queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers });
+    this.queueAdds.inc(queueName, 0);
+    this.queueRetries = new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers });
+    this.queueRetries.inc(queueName, 0);
+    this.queueDuration = new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds an item stays in workqueue before being requested', labelNames: ['name'], buckets: secondsBuckets, registers });
+    this.queueDuration.zero(queueName);
+    this.workDuration = new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from workqueue takes', labelNames: ['name'], buckets: secondsBuckets, registers });
+    this.workDuration.zero(queueName);
+    const longestRunning = (): number => this.queue?.longestRunningSeconds() ?? 0;
+    new Gauge({
+      name: 'workqueue_longest_running_processor_seconds',
+      help: 'How many seconds has the longest running processor for workqueue been running',
+      labelNames: ['name'],
+      registers,
+      collect() {
+        this.set(queueName, longestRunning());
+      },
+    });
+    this.condition = new Gauge({ name: 'kargo_geoservice_condition', help: 'Condition of a GeoService: 1 for its current status, 0 for the others', labelNames: ['namespace', 'name', 'type', 'status'], registers });
+    this.replicas = new Gauge({ name: 'kargo_geoservice_replicas', help: 'Tasks of a GeoService\'s Swarm service, running and desired', labelNames: ['namespace', 'name', 'state'], registers });
+    this.driftCorrections = new Counter({ name: 'kargo_drift_corrections_total', help: 'Out-of-band changes to a GeoService\'s service that Kargo reverted', labelNames: ['namespace', 'name'], registers });
+    this.rollouts = new Counter({ name: 'kargo_rollouts_total', help: 'Rolling updates Swarm finished, by result', labelNames: ['result'], registers });
+    for (const result of rolloutResults) this.rollouts.inc({ result }, 0);
+    this.dockerRequests = new Counter({ name: 'kargo_docker_api_requests_total', help: 'Requests to the Docker Engine API, by operation and HTTP status code ("error" when no answer)', labelNames: ['operation', 'code'], registers });
+    this.manifestErrors = new Gauge({ name: 'kargo_manifest_errors', help: 'Problems in the manifests as last read', registers });
+    this.sourceRevision = new Gauge({ name: 'kargo_source_revision_info', help: 'The source revision last read (value always 1)', labelNames: ['revision'], registers });
+    this.lastSync = new Gauge({ name: 'kargo_last_sync_timestamp_seconds', help: 'Unix time of the last finished full sync', registers });
+    const buildInfo = new Gauge({ name: 'kargo_build_info', help: 'Kargo\'s version (value always 1)', labelNames: ['version'], registers });
+    buildInfo.set({ version }, 1);
+  }
+
+  /** Hooks for the work queue and the controller. */
+  controllerObserver(): ControllerObserver {
+    const name = { name: controllerName };
+    const queue: WorkQueueObserver = {
+      added: () => this.queueAdds.inc(name),
+      depthChanged: (depth) => this.queueDepth.set(name, depth),
+      retried: () => this.queueRetries.inc(name),
+      started: (_key, waited) => this.queueDuration.observe(name, waited),
+      finished: (_key, worked) => this.workDuration.observe(name, worked),
+    };
+    return {
+      queue,
+      reconciled: (outcome, seconds) => this.reconciled(outcome, seconds),
+      failed: (_key, _error, seconds) => {
+        this.reconcileTotal.inc({ controller: controllerName, result: 'error' });
+        this.reconcileErrors.inc({ controller: controllerName });
+        this.reconcileTime.observe({ controller: controllerName }, seconds);
+      },
+      statusChanged: (status, previous) => this.statusChanged(status, previous),
+      statusRemoved: (key) => this.statusRemoved(key),
+    };
+  }
+
+  /** The queue whose longest running item is reported on each scrape. */
+  watchQueue(queue: WorkQueue): void {
+    this.queue = queue;
+  }
+
+  dockerRequest(operation: string, code: string): void {
+    this.dockerRequests.inc({ operation, code });
+  }
+
+  sourceRead(read: SourceRead): void {
+    this.manifestErrors.set(read.set.problems.length);
+    this.sourceRevision.reset();
+    this.sourceRevision.set({ revision: read.revision }, 1);
+  }
+
+  synced(at: Date): void {
+    this.lastSync.set(at.getTime() / 1000);
+  }
+
+  private reconciled(outcome: ReconcileOutcome, seconds: number): void {
+    const result = outcome.requeueAfterMs === undefined ? 'success' : 'requeue_after';
+    this.reconcileTotal.inc({ controller: controllerName, result });
+    this.reconcileTime.observe({ controller: controllerName }, seconds);
+    const [namespace = '', name = ''] = outcome.key.split('/');
+    this.driftCorrections.inc({ namespace, name }, outcome.driftCorrected ? 1 : 0);
+  }
+
+  private statusChanged(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
+    const { namespace, name } = status;
+    for (const type of conditionTypes) {
+      const current = status.conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
+      for (const value of conditionStatuses) this.condition.set({ namespace, name, type, status: value }, value === current ? 1 : 0);
+    }
+    this.replicas.set({ namespace, name, state: 'running' }, status.runningTasks ?? 0);
+    this.replicas.set({ namespace, name, state: 'desired' }, status.desiredTasks ?? 0);
+    this.driftCorrections.inc({ namespace, name }, 0);
+    const before = previous?.updateStatus?.state;
+    const after = status.updateStatus?.state;
+    if (previous === undefined || before === after) return;
+    if (after === 'completed') this.rollouts.inc({ result: 'completed' });
+    else if (after === 'rollback_completed') this.rollouts.inc({ result: 'rolled_back' });
+    else if (after === 'paused') this.rollouts.inc({ result: 'paused' });
+  }
+
+  private statusRemoved(key: string): void {
+    const [namespace = '', name = ''] = key.split('/');
+    for (const type of conditionTypes) for (const value of conditionStatuses) this.condition.remove({ namespace, name, type, status: value });
+    for (const state of ['running', 'desired']) this.replicas.remove({ namespace, name, state });
+    this.driftCorrections.remove({ namespace, name });
+  }
+}
