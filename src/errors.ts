@@ -13,6 +13,8 @@ export const ErrorCode = {
   EngineUnreachable: 'KARGO_ENGINE_UNREACHABLE',
   /** The engine answers but is not a swarm manager, so it cannot run services. */
   NotSwarmManager: 'KARGO_NOT_SWARM_MANAGER',
+  /** A git command of the git source failed (fetch, checkout). */
+  GitFailed: 'KARGO_GIT_FAILED',
   /** `kargo status` could not reach a running Kargo's HTTP server. */
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
   /** The command line could not be understood. */

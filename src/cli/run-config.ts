@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../core/manifest/units.js';
 import { ErrorCode, KargoError } from '../errors.js';
+import type { GitSourceSettings } from '../adapters/git/git-sync.js';
 import { logLevels, type LogLevel } from '../observability/logger.js';
 
 /** Everything `kargo run` is configured with; each flag has a KARGO_* environment variable. */
@@ -19,6 +20,8 @@ export interface RunConfig {
   readonly listen: string;
   readonly logLevel: LogLevel;
   readonly dockerHost?: string;
+  /** Kargo's own git source, when --git-url is set (then --manifests is ignored). */
+  readonly git?: GitSourceSettings & { readonly intervalMs: number };
 }
 
 interface Flag {
@@ -43,6 +46,13 @@ export const runFlags = {
   namespaces: { env: 'KARGO_NAMESPACES', type: 'string', help: 'comma-separated namespaces to manage (default: all)' },
   listen: { env: 'KARGO_LISTEN', type: 'string', default: '0.0.0.0:9469', help: 'address of the metrics, health and status server' },
   'log-level': { env: 'KARGO_LOG_LEVEL', type: 'string', default: 'info', help: logLevels.join(', ') },
+  'git-url': { env: 'KARGO_GIT_URL', type: 'string', help: 'follow this git repository instead of a --manifests directory' },
+  'git-ref': { env: 'KARGO_GIT_REF', type: 'string', default: 'main', help: 'branch or tag to follow' },
+  'git-path': { env: 'KARGO_GIT_PATH', type: 'string', default: '', help: 'subdirectory of the repository with the manifests' },
+  'git-interval': { env: 'KARGO_GIT_INTERVAL', type: 'string', default: '1m', help: 'how often to fetch (POST /api/v1/sources/refresh fetches at once)' },
+  'git-dir': { env: 'KARGO_GIT_DIR', type: 'string', default: '/var/lib/kargo/git', help: "Kargo's clone and checkouts (put it on a volume)" },
+  'git-credentials-file': { env: 'KARGO_GIT_CREDENTIALS_FILE', type: 'string', help: 'git-credentials file (https://user:token@host), e.g. /run/secrets/git-credentials' },
+  'git-ssh-key-file': { env: 'KARGO_GIT_SSH_KEY_FILE', type: 'string', help: 'private key for ssh URLs, e.g. /run/secrets/git-ssh-key' },
 } as const satisfies Record<string, Flag>;
 
 /** Help text listing every flag. */
@@ -84,6 +94,21 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (!(logLevels as readonly string[]).includes(logLevel)) throw usage(`--log-level must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
   const namespaces = text('namespaces');
   const dockerHost = env['DOCKER_HOST'];
+  const gitUrl = text('git-url');
+  const credentialsFile = text('git-credentials-file');
+  const sshKeyFile = text('git-ssh-key-file');
+  const git =
+    gitUrl === undefined || gitUrl === ''
+      ? undefined
+      : {
+          url: gitUrl,
+          ref: text('git-ref') ?? 'main',
+          path: text('git-path') ?? '',
+          dir: text('git-dir') ?? '/var/lib/kargo/git',
+          intervalMs: duration('git-interval'),
+          ...(credentialsFile === undefined ? {} : { credentialsFile }),
+          ...(sshKeyFile === undefined ? {} : { sshKeyFile }),
+        };
   return {
     manifests: text('manifests') ?? '.',
     once: bool('once'),
@@ -99,6 +124,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
     listen: text('listen') ?? '0.0.0.0:9469',
     logLevel: logLevel as LogLevel,
     ...(dockerHost === undefined || dockerHost === '' ? {} : { dockerHost }),
+    ...(git === undefined ? {} : { git }),
   };
 }
 

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { SwarmClient } from '../adapters/docker/swarm-client.js';
+import { GitSync, type GitSourceSettings } from '../adapters/git/git-sync.js';
 import { createStatusServer, listen } from '../adapters/http/status-server.js';
+import { describeError } from '../errors.js';
 import { Operator, type OperatorSettings } from '../controller/operator.js';
 import { KargoMetrics } from '../observability/metrics.js';
 
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
   readonly version: string;
   /** `host:port` of the HTTP server; none when undefined. */
   readonly listen?: string;
+  /** Follow a git repository (Kargo's own checkout) instead of `settings.manifests`. */
+  readonly git?: GitSourceSettings & { readonly intervalMs: number };
 }
 
 /**
@@ -32,7 +36,9 @@ export interface RuntimeOptions {
 export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntime> {
   const metrics = new KargoMetrics(options.version);
   options.swarm.onRequest = (operation, code) => metrics.dockerRequest(operation, code);
-  const operator = new Operator(options.swarm, options.logger, options.settings, {
+  const git = options.git === undefined ? undefined : await startGitSource(options.git, options.logger);
+  const settings = git === undefined ? options.settings : { ...options.settings, manifests: git.sync.manifestsPath };
+  const operator = new Operator(options.swarm, options.logger, settings, {
     ...metrics.controllerObserver(),
     sourceRead: (read) => metrics.sourceRead(read),
     synced: (at) => metrics.synced(at),
@@ -40,8 +46,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
   metrics.watchQueue(operator.controller.workQueue);
   let server: Server | undefined;
   let port: number | undefined;
+  const refresh = async (): Promise<void> => {
+    await git?.sync.sync();
+    await operator.refreshSource();
+  };
+  if (git !== undefined) git.onTick(refresh);
   if (options.listen !== undefined) {
-    server = createStatusServer(operator.statusSource(), metrics.registry);
+    server = createStatusServer({ ...operator.statusSource(), refresh }, metrics.registry);
     port = await listen(server, options.listen);
     options.logger.info({ listen: options.listen, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);
   }
@@ -52,11 +63,45 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     ...(port === undefined ? {} : { port }),
     started,
     stop: async () => {
+      git?.stop();
       await operator.stop();
       await new Promise<void>((resolve) => {
         if (server === undefined) resolve();
         else server.close(() => resolve());
       });
     },
+  };
+}
+
+interface GitSource {
+  readonly sync: GitSync;
+  /** Runs `tick` every interval (a fetch, then a read of the source). */
+  onTick(tick: () => Promise<void>): void;
+  stop(): void;
+}
+
+/**
+ * The first fetch happens before anything else, so the manifests exist when the operator
+ * starts; if it fails but an earlier run left a checkout, Kargo starts from that and says so.
+ */
+async function startGitSource(settings: GitSourceSettings & { readonly intervalMs: number }, logger: Logger): Promise<GitSource> {
+  const sync = new GitSync(settings, logger);
+  try {
+    await sync.sync();
+  } catch (error) {
+    if (!sync.hasCheckout()) throw error;
+    logger.error({ err: describeError(error) }, 'git: the first fetch failed; starting from the checkout of an earlier run');
+  }
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    sync,
+    onTick: (tick) => {
+      if (settings.intervalMs <= 0) return;
+      timer = setInterval(() => {
+        tick().catch((error: unknown) => logger.error({ err: describeError(error) }, 'git: fetch failed; the last good commit stays in use'));
+      }, settings.intervalMs);
+      timer.unref();
+    },
+    stop: () => clearInterval(timer),
   };
 }

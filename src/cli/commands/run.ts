@@ -32,6 +32,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
     version: kargoVersion(),
     settings: { ...config, retryFailures: !config.once, watch: !config.once },
     ...(config.once ? {} : { listen: config.listen }),
+    ...(config.git === undefined ? {} : { git: config.git }),
   });
   return config.once ? runOnce(runtime, config, logger) : runUntilSignalled(runtime, logger);
 }
