@@ -62,7 +62,8 @@ export async function buildLocalImages(
   }
 }
 
-function makeBusyboxRootfs(busybox: string): string {
+/** A temporary root filesystem with a static busybox, its applets, /etc/passwd and /tmp. */
+export function makeBusyboxRootfs(busybox: string): string {
   const rootfs = mkdtempSync(join(tmpdir(), 'kargo-rootfs-'));
   for (const dir of ['bin', 'etc', 'tmp', 'www', 'data']) mkdirSync(join(rootfs, dir));
   chmodSync(join(rootfs, 'tmp'), 0o1777);
@@ -77,7 +78,8 @@ function makeBusyboxRootfs(busybox: string): string {
   return rootfs;
 }
 
-async function importRootfs(docker: Docker, rootfs: string, spec: LocalImageSpec): Promise<void> {
+/** `docker import` of a root filesystem directory as the image `spec` names. */
+export async function importRootfs(docker: Docker, rootfs: string, spec: LocalImageSpec): Promise<void> {
   const [repo, tag] = splitImageName(spec.name);
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
