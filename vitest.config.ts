@@ -12,6 +12,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/swarm-global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/support/swarm-global-setup.ts'],

@@ -9,7 +9,10 @@ export class GitRepo {
   readonly bare = join(this.root, 'remote.git');
   readonly work = join(this.root, 'work');
 
+  private readonly gitConfig = join(this.root, 'gitconfig');
+
   constructor() {
+    writeFileSync(this.gitConfig, '[safe]\n\tdirectory = *\n');
     this.git(this.root, 'init', '--quiet', '--bare', '--initial-branch=main', this.bare);
     this.git(this.root, 'init', '--quiet', '--initial-branch=main', this.work);
     this.git(this.work, 'remote', 'add', 'origin', this.bare);
@@ -45,7 +48,15 @@ export class GitRepo {
     rmSync(this.root, { recursive: true, force: true });
   }
 
+  /** Gives the bare repository to `uid`, as a container user reading it through a bind mount would need. */
+  chownBare(uid: number): void {
+    execFileSync('chown', ['-R', `${String(uid)}:${String(uid)}`, this.bare]);
+  }
+
   private git(cwd: string, ...args: string[]): string {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // The bare repository may belong to a container's user: a global config of our own lets this
+    // process's pushes in anyway (receive-pack reads safe.directory from global config only).
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: this.gitConfig };
+    return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 }
