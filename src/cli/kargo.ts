@@ -2,6 +2,7 @@
 import { kargoVersion } from './version.js';
 
 import { ExitCode, type CliIo } from './cli-io.js';
+import { demoCommand } from './commands/demo.js';
 import { diffCommand } from './commands/diff.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -13,6 +14,7 @@ export { kargoVersion } from './version.js';
 const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, converged Swarm services out.
 
 Usage:
+  kargo demo                 run Kargo on a throwaway local swarm with demo manifests (npm start)
   kargo run [--manifests DIR] [--once]
                              converge the swarm to the manifests and keep it converged
   kargo status [--server URL]
@@ -38,6 +40,8 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
       return diffCommand(rest, io, env);
     case 'run':
       return runCommand(rest, io, env);
+    case 'demo':
+      return demoCommand(rest, io, env);
     case 'status':
       return statusCommand(rest, io, env);
     case 'version':

@@ -73,7 +73,7 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
   switch (step.kind) {
     case 'create': {
       const id = await swarm.createService(step.spec);
-      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', changedFields: step.entry.changes.map((c) => c.path), requeueAfterMs: rolloutPollMs, serviceId: id });
+      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', requeueAfterMs: rolloutPollMs, serviceId: id });
     }
     case 'update': {
       const stall = stalledRollout(key, step.service, desiredHash, rollouts);

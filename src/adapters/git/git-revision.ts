@@ -10,6 +10,9 @@ const run = promisify(execFile);
  */
 export async function gitRevision(directory: string, contentRevision: string): Promise<string | undefined> {
   try {
+    // A directory git ignores (a scratch copy inside some checkout) is not versioned by that checkout.
+    const ignored = await run('git', ['-C', directory, 'check-ignore', '-q', '.'], { timeout: 5000 }).then(() => true, () => false);
+    if (ignored) return undefined;
     const { stdout: head } = await run('git', ['-C', directory, 'rev-parse', 'HEAD'], { timeout: 5000 });
     const { stdout: changes } = await run('git', ['-C', directory, 'status', '--porcelain', '--', '.'], { timeout: 5000 });
     const commit = head.trim();

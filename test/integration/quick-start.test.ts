@@ -1,0 +1,80 @@
+/**
+ * The README's first command, `npm start`, run as a person would: every demo GeoService gets
+ * Ready, an edit rolls a service, Ctrl-C leaves nothing behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
+import { findEngineLeftovers } from '../../src/sandbox/engine-teardown.js';
+import { waitFor } from '../support/swarm.js';
+
+const manifests = join('.kargo', 'demo', 'manifests');
+let demo: ChildProcess | undefined;
+const output: string[] = [];
+
+afterAll(() => {
+  if (demo?.pid === undefined || demo.exitCode !== null || demo.signalCode !== null) return;
+  try {
+    process.kill(-demo.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+});
+
+interface StatusList {
+  revision: string;
+  items: { key: string; observedRevision?: string; conditions: { type: string; status: string }[] }[];
+}
+
+const ready = (item: StatusList['items'][number]): boolean => item.conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+
+async function statusList(url: string): Promise<StatusList> {
+  return (await (await fetch(`${url}/api/v1/geoservices`)).json()) as StatusList;
+}
+
+describe('npm start (kargo demo)', () => {
+  it('runs Kargo on a throwaway swarm, rolls an edited service, and removes everything on Ctrl-C', async () => {
+    const child = spawn('npm', ['start'], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KARGO_LISTEN: '127.0.0.1:0' } });
+    demo = child;
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => output.push(line));
+    const printed = (pattern: RegExp): string | undefined => output.map((line) => pattern.exec(line)?.[1]).find((match) => match !== undefined);
+
+    const url = await waitFor('the demo to say where to look', () => printed(/status API\s+(http:\/\/127\.0\.0\.1:\d+)\//), { timeoutMs: 240_000, intervalMs: 250 });
+    const dockerHost = printed(/DOCKER_HOST=(unix:\/\/\S+)/) ?? '';
+    expect(output.some((line) => line.includes('starting a private Docker engine'))).toBe(true);
+    expect(output.some((line) => line.includes('every GeoService is Ready'))).toBe(true);
+
+    const before = await statusList(url);
+    expect(before.items).toHaveLength(7);
+    expect(before.items.every(ready)).toBe(true);
+
+    const file = join(manifests, 'mapserver-wms.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/RESPONSE: .*/, 'RESPONSE: edited by the quick-start test'));
+    const swarm = SwarmClient.connect(dockerHost);
+    await waitFor('the edit to roll geo_mapserver', async () => {
+      const [service] = await swarm.listServices({ name: ['geo_mapserver'] });
+      return service?.Spec.TaskTemplate?.ContainerSpec?.Env?.includes('RESPONSE=edited by the quick-start test') === true ? true : undefined;
+    }, { timeoutMs: 60_000 });
+    const after = await waitFor('the new revision to be applied and Ready', async () => {
+      const list = await statusList(url);
+      const mapserver = list.items.find((item) => item.key === 'geo/mapserver');
+      return mapserver !== undefined && mapserver.observedRevision === list.revision && list.revision !== before.revision && ready(mapserver) ? list : undefined;
+    }, { timeoutMs: 90_000 });
+    expect(after.revision).not.toBe(before.revision);
+    expect(output.some((line) => line.includes('geo/mapserver configured (TaskTemplate.ContainerSpec.Env[RESPONSE])'))).toBe(true);
+
+    if (child.pid === undefined) throw new Error('the demo has no pid');
+    process.kill(-child.pid, 'SIGINT');
+    // Ctrl-C reaches npm, tsx and Kargo alike (the whole process group); npm may exit first, so
+    // the teardown is followed on the output, which Kargo keeps writing to.
+    await waitFor('the teardown to finish', () => (output.some((line) => line.includes('nothing is left behind')) ? true : undefined), { timeoutMs: 60_000 });
+    const stateDir = dirname(dockerHost.replace('unix://', ''));
+    const netns = `kargo-${stateDir.split('/').pop() ?? ''}`;
+    expect(findEngineLeftovers({ stateDir, netns })).toEqual([]);
+    expect(existsSync(join('.kargo', 'demo'))).toBe(false);
+  });
+});
