@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { renderJsonSchema, renderReference, renderTypes, spliceReference, type SchemaNode } from './crd-codegen.js';
+import { renderJsonSchema, renderReference, renderTypes, spliceSection, type SchemaNode } from './crd-codegen.js';
+import { renderMetrics, renderPresets, renderRunFlags } from './readme-sections.js';
 
 export const crdPath = 'crds/geoservice.yaml';
 
@@ -15,6 +16,14 @@ export function generatedArtifacts(): { path: string; content: string }[] {
   return [
     { path: 'src/core/manifest/geoservice.generated.ts', content: renderTypes(schema, crdPath) },
     { path: 'crds/geoservice.schema.json', content: renderJsonSchema(schema) },
-    { path: 'README.md', content: spliceReference(readme, renderReference(schema)) },
+    {
+      path: 'README.md',
+      content: [
+        ['manifest-reference', renderReference(schema)],
+        ['engine-presets', renderPresets()],
+        ['run-flags', renderRunFlags()],
+        ['metrics-reference', renderMetrics()],
+      ].reduce((text, [section = '', content = '']) => spliceSection(text, section, content), readme),
+    },
   ];
 }
