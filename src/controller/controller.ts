@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { optionalField as optional } from '../core/optional-field.js';
 import { isManagedByKargo, managedServicesFilter, ownershipLabels } from '../core/render/ownership.js';
 import { changedKeys, type Snapshot } from '../core/snapshot.js';
 import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
@@ -270,8 +271,4 @@ export class Controller {
       sync.done();
     }
   }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

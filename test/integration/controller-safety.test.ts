@@ -1,25 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conditionOf } from '../../src/core/status/geoservice-status.js';
-import { httpManifest, RunningKargo } from '../support/running-kargo.js';
+import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { runKargo } from '../support/cli.js';
 import { uniqueName, waitFor } from '../support/swarm.js';
-import type { OperatorSettings } from '../../src/controller/operator.js';
 
 const dockerHost = inject('dockerHost');
+/** A Kargo a test starts by hand (not through startKargo), stopped after it. */
 let kargo: RunningKargo | undefined;
-
-async function startKargo(files: Record<string, (ns: string) => string>, overrides: Partial<OperatorSettings> = {}): Promise<RunningKargo> {
-  kargo = new RunningKargo(dockerHost, uniqueName('ns'), overrides);
-  for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
-  await kargo.start();
-  return kargo;
-}
 
 afterEach(async () => {
   await kargo?.stop();
   kargo = undefined;
 });
+
+const startKargo = useKargo();
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,28 +3,24 @@ import { inject } from 'vitest';
 import { isManagedByKargo, ownershipLabels } from '../../src/core/render/ownership.js';
 import { conditionOf } from '../../src/core/status/geoservice-status.js';
 import { localImages } from '../../src/sandbox/local-images.js';
-import { httpManifest, RunningKargo } from '../support/running-kargo.js';
+import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { testSwarm, uniqueName, waitFor, waitForUpdateState } from '../support/swarm.js';
 
 const dockerHost = inject('dockerHost');
 const swarm = testSwarm();
+/** A Kargo a test starts by hand (not through startKargo), stopped after it. */
 let kargo: RunningKargo | undefined;
-
-async function startKargo(files: Record<string, (ns: string) => string>, overrides = {}): Promise<RunningKargo> {
-  kargo = new RunningKargo(dockerHost, uniqueName('ns'), overrides);
-  for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
-  await kargo.start();
-  return kargo;
-}
-
-function versions(services: Map<string, { Version: { Index: number } }>): Record<string, number> {
-  return Object.fromEntries([...services].map(([name, service]) => [name, service.Version.Index]));
-}
 
 afterEach(async () => {
   await kargo?.stop();
   kargo = undefined;
 });
+
+const startKargo = useKargo();
+
+function versions(services: Map<string, { Version: { Index: number } }>): Record<string, number> {
+  return Object.fromEntries([...services].map(([name, service]) => [name, service.Version.Index]));
+}
 
 describe('kargo run', () => {
   it('creates every service with the ownership labels, and a second pass writes nothing', async () => {

@@ -1,27 +1,15 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import { startRuntime } from '../../src/runtime/kargo-runtime.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { runKargo } from '../support/cli.js';
 import { parseMetrics, sampleValue } from '../support/prometheus.js';
-import { httpManifest, RunningKargo } from '../support/running-kargo.js';
-import { testSwarm, uniqueName, waitFor } from '../support/swarm.js';
+import { httpManifest, useKargo, type RunningKargo } from '../support/running-kargo.js';
+import { testSwarm, waitFor } from '../support/swarm.js';
 
-const dockerHost = inject('dockerHost');
 const swarm = testSwarm();
-let kargo: RunningKargo | undefined;
 
-afterEach(async () => {
-  await kargo?.stop();
-  kargo = undefined;
-});
-
-async function startKargo(files: Record<string, (ns: string) => string>): Promise<RunningKargo> {
-  kargo = new RunningKargo(dockerHost, uniqueName('ns'));
-  for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
-  await kargo.start();
-  return kargo;
-}
+const startKargo = useKargo();
 
 async function scrape(k: RunningKargo): Promise<ReturnType<typeof parseMetrics>> {
   const { status, body } = await k.get('/metrics');

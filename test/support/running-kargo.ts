@@ -9,7 +9,8 @@ import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime
 import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
 import type { Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { waitFor, type WaitOptions } from './swarm.js';
+import { afterEach, inject } from 'vitest';
+import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
 
 /** The real SwarmClient, counting the writes it sends (the engine is still the real one). */
 export class CountingSwarmClient extends SwarmClient {
@@ -133,4 +134,26 @@ spec:
   rollback: { parallelism: 1, monitor: 1s }
   stopGracePeriod: 1s
 ${extra}`;
+}
+
+/** Manifest files by name, each made for the test's namespace. */
+export type ManifestFiles = Record<string, (namespace: string) => string>;
+
+/**
+ * Starts a RunningKargo in a fresh namespace of the test swarm with the given manifests, and
+ * stops it (removing its services and directory) after the test.
+ */
+export function useKargo(): (files: ManifestFiles, overrides?: Partial<OperatorSettings>) => Promise<RunningKargo> {
+  let current: RunningKargo | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (files, overrides = {}) => {
+    const kargo = new RunningKargo(inject('dockerHost'), uniqueName('ns'), overrides);
+    current = kargo;
+    for (const [file, text] of Object.entries(files)) kargo.write(file, text(kargo.namespace));
+    await kargo.start();
+    return kargo;
+  };
 }

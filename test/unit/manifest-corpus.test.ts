@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
-import { ExitCode, main } from '../../src/cli/kargo.js';
+import { ExitCode } from '../../src/cli/kargo.js';
 import { ManifestProblemCode, type ManifestProblem } from '../../src/core/manifest/manifest-set.js';
 import { defaultParseLimits } from '../../src/core/manifest/parse-manifests.js';
+import { runKargo } from '../support/cli.js';
 
 interface ExpectedProblem {
   readonly file?: string;
@@ -40,16 +41,6 @@ function expectedFor(fixture: string, problems: readonly ExpectedProblem[]): { p
     const file = join(corpusDir, problem.file ?? fixture);
     return { place: placeOf({ ...problem, file }), file, message: problem.message.replaceAll('{dir}', corpusDir) };
   });
-}
-
-async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
 }
 
 describe('the invalid-manifest corpus', () => {
@@ -120,7 +111,7 @@ describe('the invalid-manifest corpus', () => {
 
 describe('kargo validate on the corpus', () => {
   it.each(corpus)('exits 1 on %s and prints each problem as file:line:col: error: message (field)', async (fixture, problems) => {
-    const result = await runCli(['validate', join(corpusDir, fixture)]);
+    const result = await runKargo(['validate', join(corpusDir, fixture)]);
     expect(result.code).toBe(ExitCode.Failed);
     const lines = result.stdout.split('\n');
     for (const problem of problems) {
@@ -134,7 +125,7 @@ describe('kargo validate on the corpus', () => {
 
   it('prints the JSON report with valid, files, manifests, problems and ignored', async () => {
     const file = join(corpusDir, 'duplicate-name-in-file.yaml');
-    const result = await runCli(['validate', '--output', 'json', file]);
+    const result = await runKargo(['validate', '--output', 'json', file]);
     expect(result.code).toBe(ExitCode.Failed);
     expect(JSON.parse(result.stdout)).toEqual({
       valid: false,
@@ -149,7 +140,7 @@ describe('kargo validate on the corpus', () => {
   });
 
   it('exits 2 with a usage error on --output yaml, reading nothing', async () => {
-    const result = await runCli(['validate', '--output', 'yaml', join(corpusDir, 'missing-spec.yaml')]);
+    const result = await runKargo(['validate', '--output', 'yaml', join(corpusDir, 'missing-spec.yaml')]);
     expect(result).toEqual({ code: ExitCode.Usage, stdout: '', stderr: 'kargo validate: --output must be text or json, not "yaml"\n' });
   });
 });

@@ -4,6 +4,7 @@ import type { GeoServiceSpec, ResourceAmountsSpec, UpdatePolicySpec, VolumeSpec 
 import type { LoadedManifest } from '../manifest/manifest-set.js';
 import { parseCpus, parseDuration, parseSize } from '../manifest/units.js';
 import type { EndpointSpec, Mount, ResourceObject, ServiceSpec, TaskSpec, UpdateConfig } from '../swarm/engine-api.js';
+import { optionalField as optional } from '../optional-field.js';
 import { canonicalJson, compareCodePoints } from './canonical-json.js';
 import { mergeHealthCheck, renderHealthCheck } from './health-check.js';
 import { managedByKargo, ownershipLabels, provenanceLabels, serviceNameOf } from './ownership.js';
@@ -161,11 +162,6 @@ function duration(value: string | undefined): number | undefined {
 
 function withLabels(spec: ServiceSpec, labels: Record<string, string>): ServiceSpec {
   return { ...spec, Labels: sortKeys({ ...spec.Labels, ...labels }) };
-}
-
-/** `{ [key]: value }` when value is defined, else `{}`: keeps absent fields absent (exactOptionalPropertyTypes). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 function sortKeys(record: Record<string, string>): Record<string, string> {
