@@ -614,6 +614,13 @@ describe('GeoService documents and files', () => {
     expect(set.manifests.map((loaded) => ({ key: loaded.key, line: loaded.source.line }))).toEqual([{ key: 'default/web', line: 5 }]);
   });
 
+  it('reports a misspelt kind in the kargo.io group as an error, not as another kind', () => {
+    const text = ['apiVersion: kargo.io/v1alpha1', 'kind: Geoservice', 'metadata: { name: web }', 'spec: { image: x }'].join('\n');
+    const set = parse({ path: 'm.yaml', text });
+    expect(set.ignored).toEqual([]);
+    expect(set.problems.map((problem) => [problem.line, problem.column, problem.field, problem.message])).toEqual([[2, 7, 'kind', 'must be GeoService, not "Geoservice"']]);
+  });
+
   it('still loads the valid document of a file whose other document is broken', () => {
     const text = [manifest({ metadata: { name: 'broken' }, spec: { replicas: 'two' } }), '---', manifest({ metadata: { name: 'fine' } })].join('\n');
     const set = parse({ path: 'm.yaml', text });
