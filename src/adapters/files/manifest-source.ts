@@ -45,11 +45,11 @@ export class ManifestSource {
     private readonly options: ManifestSourceOptions,
   ) {}
 
-  /** Reads once, then watches. */
+  /** Starts watching, then reads once: a change made meanwhile is in the read or fires an event. */
   async start(): Promise<SourceRead> {
     this.target = await realpath(this.root);
+    await this.watchTarget();
     const first = await this.readOnce(performance.now());
-    this.watchTarget();
     this.relinkTimer = setInterval(() => void this.checkRelink(), this.options.relinkCheckMs);
     this.relinkTimer.unref();
     return first;
@@ -73,15 +73,17 @@ export class ManifestSource {
     await this.reading;
   }
 
-  private watchTarget(): void {
-    // Watch the resolved directory: a git-sync symlink swap is caught by checkRelink instead.
-    this.watcher = watch(this.target, {
+  /** Watches the resolved directory (a git-sync symlink swap is caught by checkRelink); resolves once the watch is armed. */
+  private async watchTarget(): Promise<void> {
+    const watcher = watch(this.target, {
       ignoreInitial: true,
       followSymlinks: true,
       ignored: (path: string) => path !== this.target && basename(path).startsWith('.'),
     });
-    this.watcher.on('all', () => void this.schedule(this.options.debounceMs));
-    this.watcher.on('error', (error: unknown) => this.onError(`watching ${this.root} failed: ${describeError(error)}`));
+    this.watcher = watcher;
+    watcher.on('all', () => void this.schedule(this.options.debounceMs));
+    watcher.on('error', (error: unknown) => this.onError(`watching ${this.root} failed: ${describeError(error)}`));
+    await new Promise<void>((resolve) => watcher.once('ready', resolve));
   }
 
   private async checkRelink(): Promise<void> {
@@ -93,9 +95,10 @@ export class ManifestSource {
       return;
     }
     if (target === this.target || this.stopped) return;
+    // Set before the awaits below: the next timer tick then sees no change and leaves it to us.
     this.target = target;
     await this.watcher?.close();
-    this.watchTarget();
+    await this.watchTarget();
     await this.schedule(0);
   }
 
