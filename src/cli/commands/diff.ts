@@ -5,6 +5,7 @@ import { desiredStateOf, planPolicyOf } from '../../core/desired-state.js';
 import { formatPlan, hasPendingChanges } from '../../core/diff/format-plan.js';
 import { planChanges, type Plan } from '../../core/diff/plan-changes.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { handleCommonFlags } from '../common-flags.js';
 import { formatValidation } from './validate.js';
 import { paint } from '../terminal-style.js';
 
@@ -30,14 +31,8 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help === true) {
-    io.stdout.write(diffUsage);
-    return ExitCode.Ok;
-  }
-  if (values.output !== 'text' && values.output !== 'json') {
-    io.stderr.write(`kargo diff: --output must be text or json, not "${values.output}"\n`);
-    return ExitCode.Usage;
-  }
+  const stop = handleCommonFlags('diff', diffUsage, values, ['text', 'json'], io);
+  if (stop !== undefined) return stop;
   const root = values.manifests;
   const set = await createManifestLoader()([root]);
   const state = desiredStateOf(set, root, set.contentRevision);

@@ -3,6 +3,7 @@ import type { GeoServiceList } from '../../adapters/http/status-server.js';
 import { conditionOf, isReady, type GeoServiceStatus } from '../../core/status/geoservice-status.js';
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { handleCommonFlags } from '../common-flags.js';
 import { paint, type Style } from '../terminal-style.js';
 
 export const defaultServer = 'http://127.0.0.1:9469';
@@ -20,14 +21,8 @@ export async function statusCommand(argv: readonly string[], io: CliIo, env: Nod
     args: [...argv],
     options: { server: { type: 'string', short: 's' }, output: { type: 'string', short: 'o', default: 'table' }, help: { type: 'boolean', short: 'h' } },
   });
-  if (values.help === true) {
-    io.stdout.write(statusUsage);
-    return ExitCode.Ok;
-  }
-  if (values.output !== 'table' && values.output !== 'json') {
-    io.stderr.write(`kargo status: --output must be table or json, not "${values.output}"\n`);
-    return ExitCode.Usage;
-  }
+  const stop = handleCommonFlags('status', statusUsage, values, ['table', 'json'], io);
+  if (stop !== undefined) return stop;
   const server = values.server ?? env['KARGO_SERVER'] ?? defaultServer;
   const list = await fetchList(server);
   io.stdout.write(values.output === 'json' ? `${JSON.stringify(list, null, 2)}\n` : formatStatusTable(list, now(), paint(io.colour === true)));

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { handleCommonFlags } from '../common-flags.js';
 import { paint } from '../terminal-style.js';
 
 export const validateUsage = `Usage: kargo validate [PATH...] [--output text|json]
@@ -18,14 +19,8 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
     allowPositionals: true,
     options: { output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h' } },
   });
-  if (values.help === true) {
-    io.stdout.write(validateUsage);
-    return ExitCode.Ok;
-  }
-  if (values.output !== 'text' && values.output !== 'json') {
-    io.stderr.write(`kargo validate: --output must be text or json, not "${values.output}"\n`);
-    return ExitCode.Usage;
-  }
+  const stop = handleCommonFlags('validate', validateUsage, values, ['text', 'json'], io);
+  if (stop !== undefined) return stop;
   const set = await createManifestLoader()(positionals.length > 0 ? positionals : ['.']);
   io.stdout.write(values.output === 'json' ? `${JSON.stringify(validationReport(set), null, 2)}\n` : formatValidation(set, io.colour === true));
   return set.problems.length === 0 ? ExitCode.Ok : ExitCode.Failed;
