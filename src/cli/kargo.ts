@@ -2,11 +2,6 @@
 import { kargoVersion } from './version.js';
 
 import { ExitCode, type CliIo } from './cli-io.js';
-import { demoCommand } from './commands/demo.js';
-import { diffCommand } from './commands/diff.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { validateCommand } from './commands/validate.js';
 
 export { ExitCode, type CliIo } from './cli-io.js';
 export { kargoVersion } from './version.js';
@@ -34,16 +29,17 @@ Environment:
 export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command = 'help', ...rest] = argv;
   switch (command) {
+    // Commands load on demand: `kargo validate` in CI need not load dockerode, pino and prom-client.
     case 'validate':
-      return validateCommand(rest, io);
+      return import('./commands/validate.js').then(({ validateCommand }) => validateCommand(rest, io));
     case 'diff':
-      return diffCommand(rest, io, env);
+      return import('./commands/diff.js').then(({ diffCommand }) => diffCommand(rest, io, env));
     case 'run':
-      return runCommand(rest, io, env);
+      return import('./commands/run.js').then(({ runCommand }) => runCommand(rest, io, env));
     case 'demo':
-      return demoCommand(rest, io, env);
+      return import('./commands/demo.js').then(({ demoCommand }) => demoCommand(rest, io, env));
     case 'status':
-      return statusCommand(rest, io, env);
+      return import('./commands/status.js').then(({ statusCommand }) => statusCommand(rest, io, env));
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

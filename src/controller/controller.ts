@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { optionalField as optional } from '../core/optional-field.js';
-import { isManagedByKargo, managedServicesFilter, ownershipLabels } from '../core/render/ownership.js';
+import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { changedKeys, type Snapshot } from '../core/snapshot.js';
 import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
-import { reconcileGeoService, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import { liveServicesByKey, reconcileGeoService, serviceNameOfKey, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import type { Service } from '../core/swarm/engine-api.js';
 import { RolloutMemory } from '../reconcile/rollout-memory.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
 import { ExponentialBackoff } from './backoff.js';
@@ -55,6 +56,11 @@ export class Controller {
   private readonly workers: Promise<void>[] = [];
   private snapshot: Snapshot | undefined;
   private reconcileCount = 0;
+  /**
+   * Live services per key from the last full sync's single listing, used once by the key's next
+   * reconcile unless an event or a snapshot touched the key since (then it reads for itself).
+   */
+  private readonly listed = new Map<string, Service[]>();
   /** Full syncs under way: each waits until every key it queued has been reconciled once. */
   private readonly syncs: { pending: Set<string>; done: () => void }[] = [];
 
@@ -85,13 +91,16 @@ export class Controller {
     await Promise.all(this.workers);
   }
 
-  /** Takes a new snapshot of the source and queues the keys it changes. */
+  /** Takes a new snapshot of the source and queues the keys it changes (the first one: see resync). */
   applySnapshot(next: Snapshot): string[] {
     const previous = this.snapshot;
     this.snapshot = next;
     for (const [key, desired] of next.desired) this.keysByName.set(desired.spec.Name, key);
     const changed = changedKeys(previous, next).filter((key) => this.inScope(key));
+    // The first snapshot is queued by the first full sync, which lists the live services once for all keys.
+    if (previous === undefined) return changed;
     for (const key of changed) {
+      this.listed.delete(key);
       this.failures.forget(key);
       this.queue.cancelDelayed(key);
       this.queue.add(key);
@@ -105,9 +114,9 @@ export class Controller {
    * once each has been reconciled at least once.
    */
   async resync(): Promise<void> {
-    const owned = await this.swarm.listServices({ label: [managedServicesFilter] });
+    const all = await this.swarm.listServices({}, true);
     const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? [])]);
-    for (const service of owned) {
+    for (const service of all) {
       const key = service.Spec.Labels?.[ownershipLabels.geoService];
       if (key === undefined || !isManagedByKargo(service.Spec.Labels)) continue;
       keys.add(key);
@@ -115,6 +124,8 @@ export class Controller {
     }
     const inScope = [...keys].filter((key) => this.inScope(key));
     if (inScope.length === 0) return;
+    const nameOf = (key: string): string => this.snapshot?.desired.get(key)?.spec.Name ?? serviceNameOfKey(key);
+    for (const [key, services] of liveServicesByKey(all, inScope, nameOf)) this.listed.set(key, services);
     await new Promise<void>((resolve) => {
       this.syncs.push({ pending: new Set(inScope), done: resolve });
       for (const key of inScope) this.queue.add(key);
@@ -124,7 +135,9 @@ export class Controller {
   /** A Docker service event: queue the GeoService owning that service, if any. */
   serviceChanged(serviceName: string | undefined): void {
     const key = serviceName === undefined ? undefined : this.keysByName.get(serviceName);
-    if (key !== undefined && this.inScope(key)) this.queue.add(key);
+    if (key === undefined || !this.inScope(key)) return;
+    this.listed.delete(key);
+    this.queue.add(key);
   }
 
   /** Nothing queued, nothing in flight, no rollout being followed (failed keys waiting to retry do not count). */
@@ -165,7 +178,9 @@ export class Controller {
     const reconcileId = `r${(++this.reconcileCount).toString(36)}`;
     const started = performance.now();
     try {
-      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings, this.rollouts);
+      const listed = this.listed.get(key);
+      this.listed.delete(key);
+      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings, this.rollouts, listed);
       const seconds = (performance.now() - started) / 1000;
       this.failures.forget(key);
       this.failing.delete(key);

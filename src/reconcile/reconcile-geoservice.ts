@@ -48,9 +48,11 @@ export async function reconcileGeoService(
   networks: NetworkNames,
   settings: ReconcileSettings,
   rollouts: RolloutMemory,
+  /** The key's live services as a full sync just listed them; read from the engine when absent. */
+  listed?: readonly Service[],
 ): Promise<ReconcileOutcome> {
   const desired = snapshot.desired.get(key);
-  const services = await liveServicesOf(key, desired?.spec.Name ?? nameFromKey(key), swarm);
+  const services = listed === undefined ? await liveServicesOf(key, desired?.spec.Name ?? nameFromKey(key), swarm) : [...listed];
   const policy: PlanPolicy = {
     ...settings,
     sourceEmpty: snapshot.sourceEmpty,
@@ -73,11 +75,13 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
   switch (step.kind) {
     case 'create': {
       const id = await swarm.createService(step.spec);
+      // Zero replicas: no task to wait for, so nothing to follow.
+      if (step.spec.Mode?.Replicated?.Replicas === 0) return outcome(key, { kind: 'ready' }, { action: 'created', serviceId: id });
       return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', requeueAfterMs: rolloutPollMs, serviceId: id });
     }
     case 'update': {
       const stall = stalledRollout(key, step.service, desiredHash, rollouts);
-      if (stall !== undefined) return stallOutcome(key, stall, step.service);
+      if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
       if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
       const changedFields = step.entry.changes.map((change) => change.path);
       const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
@@ -98,14 +102,14 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
     case 'hold':
       return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, { terminal: true, ...serviceOf(step.service) });
     case 'unchanged':
-      return observe(key, step.service, desiredHash, rollouts);
+      return observe(key, step.service, desiredHash, rollouts, swarm);
   }
 }
 
 /** A service that needs no write: is its rollout done and are its tasks running? */
-function observe(key: string, service: Service, desiredHash: string | undefined, rollouts: RolloutMemory): ReconcileOutcome {
+async function observe(key: string, service: Service, desiredHash: string | undefined, rollouts: RolloutMemory, swarm: SwarmPort): Promise<ReconcileOutcome> {
   const stall = stalledRollout(key, service, desiredHash, rollouts);
-  if (stall !== undefined) return stallOutcome(key, stall, service);
+  if (stall !== undefined) return stallOutcome(key, stall, service, swarm);
   const update = service.UpdateStatus;
   if (update?.State === 'updating') {
     return outcome(key, { kind: 'progressing', reason: 'Updating', message: update.Message ?? 'rolling update in progress' }, { requeueAfterMs: rolloutPollMs, ...serviceOf(service) });
@@ -118,11 +122,22 @@ function observe(key: string, service: Service, desiredHash: string | undefined,
   return outcome(key, { kind: 'ready' }, serviceOf(service));
 }
 
-/** A stalled rollout is final until the manifest changes; a rollback under way is followed. */
-function stallOutcome(key: string, phase: Phase, service: Service): ReconcileOutcome {
-  return phase.kind === 'stalled'
-    ? outcome(key, phase, { terminal: true, service })
-    : outcome(key, phase, { requeueAfterMs: rolloutPollMs, service });
+/**
+ * A stalled rollout is final until the manifest changes (its message gets the error of the task
+ * that failed, Swarm's own reason); a rollback under way is followed.
+ */
+async function stallOutcome(key: string, phase: Phase, service: Service, swarm: SwarmPort): Promise<ReconcileOutcome> {
+  if (phase.kind !== 'stalled') return outcome(key, phase, { requeueAfterMs: rolloutPollMs, service });
+  const failure = await lastTaskFailure(service.ID, swarm);
+  const message = failure === undefined ? phase.message : `${phase.message}; the failed task said: ${failure}`;
+  return outcome(key, { ...phase, message }, { terminal: true, service });
+}
+
+async function lastTaskFailure(serviceId: string, swarm: SwarmPort): Promise<string | undefined> {
+  const tasks = await swarm.listTasks({ service: [serviceId] });
+  const failed = tasks.filter((task) => task.Status?.State === 'failed' || task.Status?.State === 'rejected');
+  const last = failed.sort((a, b) => (a.Status?.Timestamp ?? '').localeCompare(b.Status?.Timestamp ?? '')).pop();
+  return last?.Status?.Err ?? last?.Status?.Message;
 }
 
 /**
@@ -162,6 +177,31 @@ function manifestProblemOf(key: string, services: readonly Service[], snapshot: 
   if (problem === undefined) return undefined;
   const where = `${problem.file}:${String(problem.line)}:${String(problem.column)}`;
   return { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}: ${problem.message}; the service is kept as it is` };
+}
+
+/**
+ * What `liveServicesOf` would read for each key, from one listing of every service: a full sync
+ * then costs one request instead of one or two per GeoService.
+ */
+export function liveServicesByKey(all: readonly Service[], keys: Iterable<string>, nameOf: (key: string) => string): Map<string, Service[]> {
+  const byName = new Map(all.map((service) => [service.Spec.Name ?? '', service]));
+  const owned = new Map<string, Service[]>();
+  for (const service of all) {
+    const key = service.Spec.Labels?.[ownershipLabels.geoService];
+    if (key !== undefined && isManagedByKargo(service.Spec.Labels)) owned.set(key, [...(owned.get(key) ?? []), service]);
+  }
+  const result = new Map<string, Service[]>();
+  for (const key of keys) {
+    const services = owned.get(key) ?? [];
+    const holder = byName.get(nameOf(key));
+    result.set(key, holder === undefined || services.includes(holder) ? services : [...services, holder]);
+  }
+  return result;
+}
+
+/** The Swarm service name a key's GeoService gets (when the snapshot does not say). */
+export function serviceNameOfKey(key: string): string {
+  return nameFromKey(key);
 }
 
 /** Owned services labelled with the key, and any service already holding the desired name. */

@@ -1,4 +1,4 @@
-import type { Service, ServiceSpec } from '../core/swarm/engine-api.js';
+import type { Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
 import type { ListFilters } from '../adapters/docker/swarm-client.js';
 
 /** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
@@ -10,4 +10,5 @@ export interface SwarmPort {
   modifyService(id: string, edit: (service: Service) => ServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;
   listNetworks(): Promise<{ Id: string; Name: string }[]>;
+  listTasks(filters?: ListFilters): Promise<Task[]>;
 }

@@ -67,7 +67,8 @@ describe('the HTTP server of kargo run', () => {
     const stalled = status.conditions.find((condition) => condition.type === 'Stalled');
     expect(stalled?.status).toBe('True');
     expect(stalled?.reason).toBe('RolledBack');
-    expect(stalled?.message).toMatch(/update rolled back due to failure or early termination of task/);
+    expect(stalled?.message).toMatch(/^Swarm rolled back the update/);
+    expect(stalled?.message).toMatch(/the failed task said: task: non-zero exit \(1\)/);
 
     const table = await runKargo(['status', '--server', k.url]);
     expect(table.code).toBe(1);

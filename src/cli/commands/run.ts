@@ -41,7 +41,7 @@ async function runOnce(runtime: KargoRuntime, config: RunConfig, logger: Logger)
   const deadline = Date.now() + config.onceTimeoutMs;
   const operator = runtime.operator;
   await runtime.started;
-  while (!operator.controller.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  while (!operator.controller.settled && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   const timedOut = !operator.controller.settled;
   await runtime.stop();
   const statuses = [...operator.controller.statuses.values()];

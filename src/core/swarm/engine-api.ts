@@ -160,7 +160,7 @@ export interface Task {
   NodeID?: string;
   Slot?: number;
   Spec?: TaskSpec;
-  Status?: { State?: TaskState; Message?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
+  Status?: { Timestamp?: string; State?: TaskState; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
   DesiredState?: TaskState;
 }
 
