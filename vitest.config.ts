@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // Each e2e file runs a whole Kargo (an image build, a demo with its own engine): one at a time.
+          fileParallelism: false,
           globalSetup: ['test/support/swarm-global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 900_000,

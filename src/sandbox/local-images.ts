@@ -24,7 +24,8 @@ const httpServer = (tag: string, response: string): LocalImageSpec => ({
     'ENV PORT=8080',
     `ENV RESPONSE=${JSON.stringify(response)}`,
     `LABEL io.kargo.sandbox=http-${tag}`,
-    shell('mkdir -p /www && printf "%s\\n" "$RESPONSE" > /www/index.html && exec httpd -f -p "$PORT" -h /www'),
+    // A shell as PID 1 that exits on TERM: a bare httpd as PID 1 would ignore it, and every stop would wait out its grace period.
+    shell('trap "exit 0" TERM INT; mkdir -p /www && printf "%s\\n" "$RESPONSE" > /www/index.html && httpd -f -p "$PORT" -h /www & wait'),
   ],
 });
 

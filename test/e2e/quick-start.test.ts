@@ -71,10 +71,12 @@ describe('npm start (kargo demo)', () => {
     process.kill(-child.pid, 'SIGINT');
     // Ctrl-C reaches npm, tsx and Kargo alike (the whole process group); npm may exit first, so
     // the teardown is followed on the output, which Kargo keeps writing to.
-    await waitFor('the teardown to finish', () => (output.some((line) => line.includes('nothing is left behind')) ? true : undefined), { timeoutMs: 60_000 });
+    await waitFor('the teardown to finish', () => (output.some((line) => line.includes('nothing is left behind')) ? true : undefined), { timeoutMs: 180_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the demo's last lines:\n${output.slice(-15).join('\n')}`);
+    });
     const stateDir = dirname(dockerHost.replace('unix://', ''));
     const netns = `kargo-${stateDir.split('/').pop() ?? ''}`;
     expect(findEngineLeftovers({ stateDir, netns })).toEqual([]);
     expect(existsSync(join('.kargo', 'demo'))).toBe(false);
-  });
+  }, 480_000);
 });

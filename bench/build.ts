@@ -1,0 +1,37 @@
+/** Makes sure dist/ (what the child processes run) is built from the current sources. */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { runChild } from './measure.js';
+import type { Say } from './progress.js';
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** The sources whose compiled file is missing or older than they are. */
+export function staleSources(root: string): string[] {
+  const src = join(root, 'src');
+  return sourceFiles(src).filter((file) => {
+    const compiled = join(root, 'dist', relative(src, file)).replace(/\.ts$/, '.js');
+    return !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(file).mtimeMs;
+  });
+}
+
+/** Runs `npm run build` when dist/ is missing or stale; returns a warning when the build failed. */
+export async function ensureBuilt(root: string, say: Say): Promise<string | undefined> {
+  const stale = staleSources(root);
+  if (stale.length === 0) {
+    say('dist/ is up to date');
+    return undefined;
+  }
+  say(`dist/ is stale (${String(stale.length)} source(s) newer, e.g. ${relative(root, stale[0] ?? '')}): npm run build`);
+  const result = await runChild('npm', ['run', 'build', '--silent'], process.env, root);
+  if (result.code === 0 && existsSync(join(root, 'dist', 'cli', 'main.js'))) return undefined;
+  const warning = `npm run build failed (exit ${String(result.code)}); the child-process figures ran on whatever dist/ holds: ${(result.stdout + result.stderr).trim().split('\n').slice(0, 5).join(' / ')}`;
+  say(warning);
+  return warning;
+}
