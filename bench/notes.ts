@@ -74,8 +74,9 @@ function comparisonLine(label: string, n: number, k: ToolRun, s: ToolRun): strin
     engineShare >= kargoShare
       ? `the engine was the busier side (dockerd CPU ${(engineShare * 100).toFixed(0)}% of the wall time, Kargo's ${(kargoShare * 100).toFixed(0)}%)`
       : `Kargo's own CPU was the larger share (${(kargoShare * 100).toFixed(0)}% of the wall time, dockerd ${(engineShare * 100).toFixed(0)}%; see the profile below)`;
-  const tail = k.lastRequestMs === undefined ? '' : ` Kargo's last request went out ${ms(k.lastRequestMs)} after its start, ${ms(k.ms - k.lastRequestMs)} before the run ended.`;
-  return `- ${label}, N=${String(n)}: Kargo ${ms(k.ms)} vs ${ms(s.ms)} (medians). Kargo sent ${describeCounts(k.requests ?? {})}; dockerd spent ${ms(k.cpu.engineMs)} of CPU on Kargo's run vs ${ms(s.cpu.engineMs)} on the CLI's (${times(k.cpu.engineMs / s.cpu.engineMs)}); ${bound}.${tail}`;
+  const first = k.firstWriteMs === undefined ? '' : ` Kargo's first write went out ${ms(k.firstWriteMs)} after its start (connecting, reading and validating the ${String(n)} manifests, listing the services)${k.lastWriteMs === undefined ? '' : `, its last ${ms(k.lastWriteMs)} after`}.`;
+  const tail = k.lastRequestMs === undefined ? '' : ` Its last request went out ${ms(k.ms - k.lastRequestMs)} before the run ended.`;
+  return `- ${label}, N=${String(n)}: Kargo ${ms(k.ms)} vs ${ms(s.ms)} (medians). Kargo sent ${describeCounts(k.requests ?? {})}; dockerd spent ${ms(k.cpu.engineMs)} of CPU on Kargo's run vs ${ms(s.cpu.engineMs)} on the CLI's (${times(k.cpu.engineMs / s.cpu.engineMs)}); ${bound}.${first}${tail}`;
 }
 
 /** The engine's cost per request, with what it means for Kargo's label-filtered lookup. */
