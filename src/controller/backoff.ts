@@ -14,11 +14,6 @@ export class ExponentialBackoff {
     return Math.min(this.capMs, this.baseMs * 2 ** Math.min(failures - 1, 30));
   }
 
-  /** How many times in a row `key` has failed. */
-  failuresOf(key: string): number {
-    return this.failures.get(key) ?? 0;
-  }
-
   forget(key: string): void {
     this.failures.delete(key);
   }

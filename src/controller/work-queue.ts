@@ -107,11 +107,6 @@ export class WorkQueue {
     return this.processing.size;
   }
 
-  /** Whether nothing is queued, nothing is being processed and nothing waits in a timer. */
-  get idle(): boolean {
-    return this.queue.length === 0 && this.processing.size === 0 && this.delayed.size === 0;
-  }
-
   /** Seconds the longest-running key has been processed so far (0 when none). */
   longestRunningSeconds(): number {
     const now = this.now();

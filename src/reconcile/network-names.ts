@@ -7,14 +7,23 @@ import type { SwarmPort } from './swarm-port.js';
  */
 export class NetworkNames {
   private names = new Map<string, string>();
+  /** A listing under way: workers that need one at the same moment share it. */
+  private listing: Promise<void> | undefined;
 
   constructor(private readonly swarm: Pick<SwarmPort, 'listNetworks'>) {}
 
   async resolve(services: readonly Service[]): Promise<ReadonlyMap<string, string>> {
     const ids = services.flatMap((service) => (service.Spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? ''));
     if (ids.some((id) => id !== '' && !this.names.has(id) && ![...this.names.values()].includes(id))) {
-      const networks = await this.swarm.listNetworks();
-      this.names = new Map(networks.map((network) => [network.Id, network.Name]));
+      this.listing ??= this.swarm
+        .listNetworks()
+        .then((networks) => {
+          this.names = new Map(networks.map((network) => [network.Id, network.Name]));
+        })
+        .finally(() => {
+          this.listing = undefined;
+        });
+      await this.listing;
     }
     return this.names;
   }

@@ -1,5 +1,4 @@
-import type { Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
-import type { ListFilters } from '../adapters/docker/swarm-client.js';
+import type { ListFilters, Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
 
 /** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
 export interface SwarmPort {

@@ -1,11 +1,10 @@
 import type Docker from 'dockerode';
 import type { LiveState } from '../../core/diff/plan-changes.js';
-import type { EngineInfo, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
+import type { EngineInfo, ListFilters, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { connectDocker, defaultDockerHost } from './docker-host.js';
 
-/** Filters of the Engine API's list endpoints, e.g. `{ label: ['io.kargo.managed-by=kargo'] }`. */
-export type ListFilters = Record<string, string[]>;
+export type { ListFilters } from '../../core/swarm/engine-api.js';
 
 /**
  * Kargo's port to the Docker Engine's Swarm API: the few calls it makes, typed with the

@@ -178,3 +178,6 @@ export interface EngineInfo {
   DockerRootDir: string;
   Swarm: { LocalNodeState: 'inactive' | 'pending' | 'active' | 'error' | 'locked'; ControlAvailable: boolean; NodeID: string };
 }
+
+/** Filters of the Engine API's list endpoints, e.g. `{ label: ['io.kargo.managed-by=kargo'] }`. */
+export type ListFilters = Record<string, string[]>;
