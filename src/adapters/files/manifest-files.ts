@@ -1,4 +1,5 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../../errors.js';
 import type { ManifestFile } from '../../core/manifest/manifest-set.js';
@@ -6,11 +7,11 @@ import type { ManifestFile } from '../../core/manifest/manifest-set.js';
 const manifestExtension = /\.ya?ml$/i;
 
 /**
- * Reads the manifest files at `paths` (files, or directories walked recursively). Hidden entries
- * such as `.git` are skipped; symlinked directories are followed once (a git-sync checkout is a
- * symlink); files over `maxFileBytes` are reported by size, not read. Sorted, so runs compare.
+ * The manifest file paths below `paths` (files, or directories walked recursively), sorted so
+ * that runs compare, and the paths that could not be read at all. Hidden entries such as `.git`
+ * are skipped; symlinked directories are followed once (a git-sync checkout is a symlink).
  */
-export async function readManifestFiles(paths: readonly string[], maxFileBytes: number): Promise<ManifestFile[]> {
+export async function findManifestFiles(paths: readonly string[]): Promise<{ found: string[]; missing: ManifestFile[] }> {
   const found: string[] = [];
   const visited = new Set<string>();
   const missing: ManifestFile[] = [];
@@ -23,8 +24,28 @@ export async function readManifestFiles(paths: readonly string[], maxFileBytes: 
       missing.push({ path, unreadable: describeError(error) });
     }
   }
-  const files = await Promise.all([...new Set(found)].sort().map((path) => readOne(path, maxFileBytes)));
-  return [...missing, ...files];
+  return { found: [...new Set(found)].sort(), missing };
+}
+
+/**
+ * One manifest file, read synchronously: manifests are small local files, and a synchronous read
+ * costs a fraction of an asynchronous one's round trip through the thread pool. Files over
+ * `maxFileBytes` are reported by size, not read.
+ */
+export function readManifestFile(path: string, maxFileBytes: number): ManifestFile {
+  try {
+    const { size } = statSync(path);
+    if (size > maxFileBytes) return { path, sizeBytes: size, tooLarge: true };
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    return { path, unreadable: describeError(error) };
+  }
+}
+
+/** Every manifest file below `paths` (see findManifestFiles), read. */
+export async function readManifestFiles(paths: readonly string[], maxFileBytes: number): Promise<ManifestFile[]> {
+  const { found, missing } = await findManifestFiles(paths);
+  return [...missing, ...found.map((path) => readManifestFile(path, maxFileBytes))];
 }
 
 async function walk(directory: string, found: string[], visited: Set<string>): Promise<void> {
@@ -37,15 +58,5 @@ async function walk(directory: string, found: string[], visited: Set<string>): P
     const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(path).then((s) => s.isDirectory(), () => false)));
     if (isDirectory) await walk(path, found, visited);
     else if (manifestExtension.test(entry.name)) found.push(path);
-  }
-}
-
-async function readOne(path: string, maxFileBytes: number): Promise<ManifestFile> {
-  try {
-    const { size } = await stat(path);
-    if (size > maxFileBytes) return { path, sizeBytes: size, tooLarge: true };
-    return { path, text: await readFile(path, 'utf8') };
-  } catch (error) {
-    return { path, unreadable: describeError(error) };
   }
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { describeError } from '../../errors.js';
-import { gitRevision } from '../git/git-revision.js';
+import { gitCheckoutOf, revisionOf } from '../git/git-revision.js';
 import type { ManifestLoader } from './manifest-loader.js';
 
 /** One read of the whole manifests directory. */
@@ -136,8 +136,7 @@ export class ManifestSource {
   }
 
   private async readOnce(triggeredAt: number): Promise<SourceRead> {
-    const set = await this.load([this.root]);
-    const revision = (await gitRevision(this.root, set.contentRevision)) ?? set.contentRevision;
-    return { set, revision, triggeredAt };
+    const [set, checkout] = await Promise.all([this.load([this.root]), gitCheckoutOf(this.root)]);
+    return { set, revision: revisionOf(checkout, set.contentRevision), triggeredAt };
   }
 }

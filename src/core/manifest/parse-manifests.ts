@@ -15,7 +15,7 @@ import {
 import { describeValue, type SchemaValidator } from './schema-validator.js';
 import { checkGeoService, publishedPorts } from './semantic-rules.js';
 import { locateField } from './yaml-locations.js';
-import { contentRevision as contentRevisionOf } from '../source-revision.js';
+import { contentRevision as contentRevisionOf, textDigest } from '../source-revision.js';
 
 export const geoServiceApiVersion = 'kargo.io/v1alpha1';
 export const geoServiceKind = 'GeoService';
@@ -30,12 +30,27 @@ export interface ParseLimits {
 
 export const defaultParseLimits: ParseLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100 };
 
-/** A schema-valid GeoService, with what is needed to point at its fields. */
-interface Candidate {
-  readonly key: string;
-  readonly resource: LoadedManifest['resource'];
-  readonly source: SourceLocation;
-  readonly locate: (path: FieldPath, atKey?: boolean) => SourceLocation;
+/**
+ * A schema-valid GeoService, with where the fields that the rules between manifests point at
+ * are written (found while the file's YAML document is at hand, so it need not be kept).
+ */
+interface Candidate extends LoadedManifest {
+  /** By formatted field path: `metadata.name` and each `spec.ports[i].published`. */
+  readonly fieldLocations: ReadonlyMap<string, SourceLocation>;
+}
+
+/**
+ * One file's documents, parsed and checked on their own: everything but the rules between
+ * manifests. Depends only on the file's path and text, so a reader may keep it while the file
+ * stays the same.
+ */
+export interface ParsedFile {
+  readonly path: string;
+  /** sha256 of the text, empty when the file could not be read. */
+  readonly digest: string;
+  readonly candidates: readonly Candidate[];
+  readonly problems: readonly ManifestProblem[];
+  readonly ignored: readonly IgnoredDocument[];
 }
 
 /**
@@ -47,27 +62,40 @@ export function parseManifests(
   validate: SchemaValidator,
   limits: ParseLimits = defaultParseLimits,
 ): ManifestSet {
+  return combineParsedFiles(files.map((file) => parseManifestFile(file, validate, limits)));
+}
+
+/** Parses and checks one file's documents (see ParsedFile). */
+export function parseManifestFile(file: ManifestFile, validate: SchemaValidator, limits: ParseLimits = defaultParseLimits): ParsedFile {
   const problems: ManifestProblem[] = [];
   const ignored: IgnoredDocument[] = [];
-  const candidates: Candidate[] = [];
-  for (const file of files) {
-    if ('tooLarge' in file) {
-      problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.sizeBytes} bytes; the limit is ${limits.maxFileBytes}`));
-    } else if ('unreadable' in file) {
-      problems.push(fileProblem(file.path, ManifestProblemCode.FileUnreadable, `cannot read file: ${file.unreadable}`));
-    } else if (file.text.length > limits.maxFileBytes) {
-      problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.text.length} bytes; the limit is ${limits.maxFileBytes}`));
-    } else {
-      candidates.push(...parseFile(file.path, file.text, validate, limits, problems, ignored));
-    }
+  let candidates: Candidate[] = [];
+  if ('tooLarge' in file) {
+    problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.sizeBytes} bytes; the limit is ${limits.maxFileBytes}`));
+  } else if ('unreadable' in file) {
+    problems.push(fileProblem(file.path, ManifestProblemCode.FileUnreadable, `cannot read file: ${file.unreadable}`));
+  } else if (file.text.length > limits.maxFileBytes) {
+    problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.text.length} bytes; the limit is ${limits.maxFileBytes}`));
+  } else {
+    candidates = parseFile(file.path, file.text, validate, limits, problems, ignored);
   }
+  return { path: file.path, digest: 'text' in file ? textDigest(file.text) : '', candidates, problems, ignored };
+}
+
+/** The manifest set of some parsed files: applies the rules between manifests. */
+export function combineParsedFiles(files: readonly ParsedFile[]): ManifestSet {
+  const candidates = files.flatMap((file) => file.candidates);
+  const problems = files.flatMap((file) => file.problems);
   const rejected = checkAcrossManifests(candidates, problems);
-  const manifests = candidates
-    .filter((candidate) => !rejected.has(candidate))
-    .map(({ key, resource, source }) => ({ key, resource, source }));
+  const manifests = candidates.filter((candidate) => !rejected.has(candidate)).map(({ key, resource, source }) => ({ key, resource, source }));
   problems.sort(byLocation);
-  const contentRevision = contentRevisionOf(files.map((file) => ({ path: file.path, ...('text' in file ? { text: file.text } : {}) })));
-  return { manifests, problems, ignored, files: files.map((file) => file.path), contentRevision };
+  return {
+    manifests,
+    problems,
+    ignored: files.flatMap((file) => file.ignored),
+    files: files.map((file) => file.path),
+    contentRevision: contentRevisionOf(files),
+  };
 }
 
 function fileProblem(file: string, code: ManifestProblemCode, message: string): ManifestProblem {
@@ -145,9 +173,15 @@ function parseFile(
       problems.push(...semanticIssues.map((issue) => at(issue.path, issue.code, issue.message, resourceKey)));
       continue;
     }
-    candidates.push({ key: resourceKey, resource, source: locate([]), locate });
+    candidates.push({ key: resourceKey, resource, source: locate([]), fieldLocations: crossCheckLocations(resource, locate) });
   }
   return candidates;
+}
+
+/** Where the fields that checkAcrossManifests may point at are written. */
+function crossCheckLocations(resource: LoadedManifest['resource'], locate: (path: FieldPath) => SourceLocation): Map<string, SourceLocation> {
+  const paths: FieldPath[] = [['metadata', 'name'], ...publishedPorts(resource.spec).map(({ index }) => ['spec', 'ports', index, 'published'])];
+  return new Map(paths.map((path) => [formatFieldPath(path), locate(path)]));
 }
 
 function toPlainValue(document: Document, limits: ParseLimits): unknown {
@@ -180,14 +214,15 @@ function withNamespace(resource: GeoService): LoadedManifest['resource'] {
  * ingress port is published on every node, so it clashes with any other use of that port).
  * Returns the candidates that broke one; every party to a clash is rejected, each told where the other is.
  */
-function checkAcrossManifests(candidates: Candidate[], problems: ManifestProblem[]): Set<Candidate> {
+function checkAcrossManifests(candidates: readonly Candidate[], problems: ManifestProblem[]): Set<Candidate> {
+  const locate = (candidate: Candidate, field: string): SourceLocation => candidate.fieldLocations.get(field) ?? candidate.source;
   const rejected = new Set<Candidate>();
   const byKey = groupBy(candidates, (candidate) => candidate.key);
   for (const [key, group] of byKey) {
     if (group.length < 2) continue;
     for (const candidate of group) {
       const others = group.filter((other) => other !== candidate).map((other) => where(other.source));
-      problems.push({ ...candidate.locate(['metadata', 'name']), code: ManifestProblemCode.DuplicateName, field: 'metadata.name', key, message: `GeoService ${key} is also defined at ${others.join(', ')}` });
+      problems.push({ ...locate(candidate, 'metadata.name'), code: ManifestProblemCode.DuplicateName, field: 'metadata.name', key, message: `GeoService ${key} is also defined at ${others.join(', ')}` });
       rejected.add(candidate);
     }
   }
@@ -195,13 +230,17 @@ function checkAcrossManifests(candidates: Candidate[], problems: ManifestProblem
   for (const [port, group] of groupBy(uses, (use) => use.id)) {
     if (new Set(group.map((use) => use.candidate)).size < 2 || group.every((use) => use.host)) continue;
     for (const use of group) {
-      const others = group.filter((other) => other.candidate !== use.candidate).map((other) => `${other.candidate.key} (${where(other.candidate.locate(['spec', 'ports', other.index, 'published']))})`);
-      const path = ['spec', 'ports', use.index, 'published'];
-      problems.push({ ...use.candidate.locate(path), code: ManifestProblemCode.PortConflict, field: formatFieldPath(path), key: use.candidate.key, message: `port ${port} is also published by ${others.join(', ')}` });
+      const others = group.filter((other) => other.candidate !== use.candidate).map((other) => `${other.candidate.key} (${where(locate(other.candidate, publishedField(other.index)))})`);
+      const field = publishedField(use.index);
+      problems.push({ ...locate(use.candidate, field), code: ManifestProblemCode.PortConflict, field, key: use.candidate.key, message: `port ${port} is also published by ${others.join(', ')}` });
       rejected.add(use.candidate);
     }
   }
   return rejected;
+}
+
+function publishedField(portIndex: number): string {
+  return formatFieldPath(['spec', 'ports', portIndex, 'published']);
 }
 
 function byLocation(a: SourceLocation, b: SourceLocation): number {

@@ -1,0 +1,88 @@
+/** The loader keeps what it parsed while a file's text stays the same, and never longer. */
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createManifestLoader, type ManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+import type { ManifestSet } from '../../src/core/manifest/manifest-set.js';
+import { httpManifest } from '../support/running-kargo.js';
+
+let root = '';
+let load: ManifestLoader;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'kargo-loader-'));
+  load = createManifestLoader();
+});
+
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+function put(file: string, name: string, env = 'RESPONSE: hello'): void {
+  writeFileSync(join(root, file), httpManifest('geo', name, '', env));
+}
+
+function resourceOf(set: ManifestSet, key: string): unknown {
+  return set.manifests.find((manifest) => manifest.key === key)?.resource;
+}
+
+const read = (): Promise<ManifestSet> => load([root]);
+
+describe('createManifestLoader', () => {
+  it('hands back the same parsed manifest for a file whose text did not change', async () => {
+    put('a.yaml', 'alpha');
+    put('b.yaml', 'beta');
+    const first = await read();
+    put('b.yaml', 'beta', 'RESPONSE: changed');
+    const second = await read();
+    expect(resourceOf(second, 'geo/alpha')).toBe(resourceOf(first, 'geo/alpha'));
+    expect(resourceOf(second, 'geo/beta')).not.toBe(resourceOf(first, 'geo/beta'));
+    expect(resourceOf(second, 'geo/beta')).toMatchObject({ spec: { env: { RESPONSE: 'changed' } } });
+  });
+
+  it('sees an edit of the same length made right after a read (content, not timestamps, decides)', async () => {
+    put('a.yaml', 'alpha', 'RESPONSE: one');
+    await read();
+    put('a.yaml', 'alpha', 'RESPONSE: two');
+    expect(resourceOf(await read(), 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'two' } } });
+  });
+
+  it('forgets a deleted file', async () => {
+    put('a.yaml', 'alpha');
+    put('b.yaml', 'beta');
+    await read();
+    unlinkSync(join(root, 'b.yaml'));
+    const after = await read();
+    expect(after.manifests.map((manifest) => manifest.key)).toEqual(['geo/alpha']);
+    expect(after.files).toEqual([join(root, 'a.yaml')]);
+  });
+
+  it('keeps the rules between files working on reused files: a new duplicate rejects both', async () => {
+    put('a.yaml', 'alpha');
+    await read();
+    put('b.yaml', 'alpha');
+    const after = await read();
+    expect(after.manifests).toEqual([]);
+    expect(after.problems.map((problem) => [problem.file, problem.line, problem.code])).toEqual([
+      [join(root, 'a.yaml'), 3, 'duplicate-name'],
+      [join(root, 'b.yaml'), 3, 'duplicate-name'],
+    ]);
+  });
+
+  it('changes the content revision with the content, and only then', async () => {
+    put('a.yaml', 'alpha');
+    const first = await read();
+    expect((await read()).contentRevision).toBe(first.contentRevision);
+    put('a.yaml', 'alpha', 'RESPONSE: changed');
+    expect((await read()).contentRevision).not.toBe(first.contentRevision);
+  });
+
+  it('reads a file again once it is back under the size limit', async () => {
+    const small = createManifestLoader({ maxFileBytes: 1000, maxAliasCount: 100 });
+    put('a.yaml', 'alpha', `RESPONSE: ${'x'.repeat(1000)}`);
+    expect((await small([root])).problems.map((problem) => problem.code)).toEqual(['file-too-large']);
+    put('a.yaml', 'alpha');
+    expect((await small([root])).manifests.map((manifest) => manifest.key)).toEqual(['geo/alpha']);
+  });
+});
