@@ -79,7 +79,7 @@ function comparisonLine(label: string, n: number, k: ToolRun, s: ToolRun): strin
   return `- ${label}, N=${String(n)}: Kargo ${ms(k.ms)} vs ${ms(s.ms)} (medians). Kargo sent ${describeCounts(k.requests ?? {})}; dockerd spent ${ms(k.cpu.engineMs)} of CPU on Kargo's run vs ${ms(s.cpu.engineMs)} on the CLI's (${times(k.cpu.engineMs / s.cpu.engineMs)}); ${bound}.${first}${tail}`;
 }
 
-/** The engine's cost per request, with what it means for Kargo's label-filtered lookup. */
+/** The engine's cost per request, with why Kargo's own lookup is by name. */
 export function probeSection(input: NotesInput): string {
   const probes = [...input.probes].sort((a, b) => a.services - b.services);
   const small = probes[0];
@@ -87,17 +87,19 @@ export function probeSection(input: NotesInput): string {
   if (small === undefined || large === undefined) return '';
   const cost = (probe: ProbeResult, match: (request: string) => boolean): string => (probe.lines.find((entry) => match(entry.request))?.engineCpuMs ?? Number.NaN).toFixed(2);
   const isLabel = (request: string): boolean => request.includes('io.kargo.geoservice');
+  const isName = (request: string): boolean => request.includes('"name"');
   return `## Engine cost per request
 
 Measured on this run's engine, ${String(large.calls)} sequential calls each, with one series' services in the swarm:
 
 ${probeTable(probes)}
 
-A lookup with a **label filter**, as Kargo's reconcile does when it reads its service for itself
-(\`io.kargo.geoservice=<key>\`, \`status=true\`), costs more the more services the swarm holds
-(${cost(small, isLabel)} ms of dockerd CPU with ${String(small.services)} services, ${cost(large, isLabel)} ms with ${String(large.services)}): swarmkit's ListServices
-has indexes for names and id prefixes only, so for a label filter it copies every service in its
-store and filters them. A lookup by name costs ${cost(large, (request) => request.includes('"name"'))} ms whatever the size.`;
+When a reconcile reads its service for itself (after a Docker event or a manifest edit), Kargo
+looks it up **by name**: ${cost(small, isName)} ms of dockerd CPU with ${String(small.services)} services, ${cost(large, isName)} ms with ${String(large.services)}.
+The same lookup with a label filter (\`io.kargo.geoservice=<key>\`), as Kargo did before, costs
+more the more services the swarm holds (${cost(small, isLabel)} ms, ${cost(large, isLabel)} ms): swarmkit's ListServices has
+indexes for names and id prefixes only, so for a label filter it copies every service in its
+store and filters them.`;
 }
 
 /** "Why": every comparison Kargo lost, and every converge target it missed, with this run's numbers. */

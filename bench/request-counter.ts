@@ -3,8 +3,8 @@
  * reach its SwarmClient: wraps SwarmClient's public request methods on the prototype. The write
  * methods are the points that feed `kargo_docker_api_requests_total{operation="create_service"|
  * "update_service"|"remove_service"}`. Updates are counted at `updateService`, so a retried
- * "out of sequence" update counts twice, as it is sent twice; `findService` and `modifyService`
- * are counted through the `inspectService` and `updateService` requests they make.
+ * "out of sequence" update counts twice, as it is sent twice; `modifyService` is counted
+ * through the `inspectService` and `updateService` requests it makes.
  */
 import { SwarmClient } from '../src/adapters/docker/swarm-client.js';
 

@@ -234,7 +234,7 @@ export function resourcesNote(result: ResourcesResult): string {
   const extra = lists - result.resyncs;
   const lookups =
     extra > 0
-      ? ` ${String(extra)} of the ${String(lists)} lists were not a resync's single listing but lookups by reconciles that read their service for themselves: after Docker service events (no manifest changed during the window; the first stretch follows the creation of the ${String(result.n)} services), each one a label-filtered list whose engine cost grows with the number of services (see "Engine cost per request").`
+      ? ` ${String(extra)} of the ${String(lists)} lists were not a resync's single listing but lookups by reconciles that read their service for themselves: after Docker service events (no manifest changed during the window; the first stretch follows the creation of the ${String(result.n)} services), each one a list filtered by the service's name (see "Engine cost per request").`
       : '';
   return `${memoryNote(result)}
 

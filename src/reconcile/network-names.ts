@@ -1,30 +1,65 @@
-import type { Service } from '../core/swarm/engine-api.js';
+import type { Service, ServiceSpec } from '../core/swarm/engine-api.js';
 import type { SwarmPort } from './swarm-port.js';
 
 /**
- * Network id → name, as Swarm stores network ids in service specs. Networks change rarely, so
- * the list is read again only when a service names an id not seen yet.
+ * Network ids and names, both ways: Swarm stores network ids in service specs (the diff reads
+ * them back as names), and a write that names its networks by id spares the engine two lookups
+ * per write. Networks change rarely, so the list is read again only when an id or a name is not
+ * known yet, or after a write failed.
  */
 export class NetworkNames {
   private names = new Map<string, string>();
+  /** Name → id, for names that exactly one network holds. */
+  private ids = new Map<string, string>();
   /** A listing under way: workers that need one at the same moment share it. */
   private listing: Promise<void> | undefined;
 
   constructor(private readonly swarm: Pick<SwarmPort, 'listNetworks'>) {}
 
+  /** Network id → name, covering every network the services are attached to. */
   async resolve(services: readonly Service[]): Promise<ReadonlyMap<string, string>> {
-    const ids = services.flatMap((service) => (service.Spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? ''));
-    if (ids.some((id) => id !== '' && !this.names.has(id) && ![...this.names.values()].includes(id))) {
-      this.listing ??= this.swarm
-        .listNetworks()
-        .then((networks) => {
-          this.names = new Map(networks.map((network) => [network.Id, network.Name]));
-        })
-        .finally(() => {
-          this.listing = undefined;
-        });
-      await this.listing;
-    }
+    const targets = services.flatMap((service) => (service.Spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? ''));
+    if (targets.some((target) => target !== '' && !this.knows(target))) await this.refresh();
     return this.names;
+  }
+
+  /**
+   * The spec with each network it attaches to given by id. A name no network holds (or several
+   * do) stays a name, for the engine to report.
+   */
+  async withNetworkIds(spec: ServiceSpec): Promise<ServiceSpec> {
+    const attachments = spec.TaskTemplate?.Networks;
+    if (spec.TaskTemplate === undefined || attachments === undefined || attachments.length === 0) return spec;
+    if (attachments.some((attachment) => !this.knows(attachment.Target ?? ''))) await this.refresh();
+    const Networks = attachments.map((attachment) => {
+      const id = attachment.Target === undefined ? undefined : this.ids.get(attachment.Target);
+      return id === undefined ? attachment : { ...attachment, Target: id };
+    });
+    return { ...spec, TaskTemplate: { ...spec.TaskTemplate, Networks } };
+  }
+
+  /** Drops what was listed: a write failed, and a network may have been replaced since. */
+  forget(): void {
+    this.names = new Map();
+    this.ids = new Map();
+  }
+
+  private knows(target: string): boolean {
+    return this.names.has(target) || this.ids.has(target);
+  }
+
+  private async refresh(): Promise<void> {
+    this.listing ??= this.swarm
+      .listNetworks()
+      .then((networks) => {
+        this.names = new Map(networks.map((network) => [network.Id, network.Name]));
+        const holders = new Map<string, number>();
+        for (const network of networks) holders.set(network.Name, (holders.get(network.Name) ?? 0) + 1);
+        this.ids = new Map(networks.filter((network) => holders.get(network.Name) === 1).map((network) => [network.Name, network.Id]));
+      })
+      .finally(() => {
+        this.listing = undefined;
+      });
+    await this.listing;
   }
 }

@@ -1,8 +1,8 @@
-import { planChanges, type PlanPolicy, type PlanStep } from '../core/diff/plan-changes.js';
+import { ownerKey, planChanges, type PlanPolicy, type PlanStep } from '../core/diff/plan-changes.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
 import type { Phase } from '../core/status/geoservice-status.js';
-import type { Service, UpdateState } from '../core/swarm/engine-api.js';
+import type { Service, ServiceSpec, UpdateState } from '../core/swarm/engine-api.js';
 import type { NetworkNames } from './network-names.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
@@ -52,7 +52,8 @@ export async function reconcileGeoService(
   listed?: readonly Service[],
 ): Promise<ReconcileOutcome> {
   const desired = snapshot.desired.get(key);
-  const services = listed === undefined ? await liveServicesOf(key, desired?.spec.Name ?? nameFromKey(key), swarm) : [...listed];
+  const found = listed ?? (await liveServicesOf(desired?.spec.Name ?? nameFromKey(key), swarm));
+  const services = servicesInReachOf(key, found, desired !== undefined);
   const policy: PlanPolicy = {
     ...settings,
     sourceEmpty: snapshot.sourceEmpty,
@@ -67,14 +68,44 @@ export async function reconcileGeoService(
   }
   let result: ReconcileOutcome | undefined;
   const desiredHash = desired?.spec.Labels?.[ownershipLabels.specHash];
-  for (const step of plan.steps) result = await applyStep(key, step, swarm, desiredHash, rollouts);
+  const writer = new ServiceWriter(swarm, networks);
+  for (const step of plan.steps) result = await applyStep(key, step, writer, swarm, desiredHash, rollouts);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
 }
 
-async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredHash: string | undefined, rollouts: RolloutMemory): Promise<ReconcileOutcome> {
+/**
+ * Sends creates and updates with the networks given by id. A failed write may come from a
+ * network replaced since it was listed, so the listing is dropped and the retry lists again.
+ */
+class ServiceWriter {
+  constructor(
+    private readonly swarm: SwarmPort,
+    private readonly networks: NetworkNames,
+  ) {}
+
+  async create(spec: ServiceSpec): Promise<string> {
+    return this.guarded(async () => this.swarm.createService(await this.networks.withNetworkIds(spec)));
+  }
+
+  async update(id: string, spec: ServiceSpec): Promise<void> {
+    const sent = await this.networks.withNetworkIds(spec);
+    await this.guarded(() => this.swarm.modifyService(id, () => sent));
+  }
+
+  private async guarded<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      this.networks.forget();
+      throw error;
+    }
+  }
+}
+
+async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swarm: SwarmPort, desiredHash: string | undefined, rollouts: RolloutMemory): Promise<ReconcileOutcome> {
   switch (step.kind) {
     case 'create': {
-      const id = await swarm.createService(step.spec);
+      const id = await writer.create(step.spec);
       // Zero replicas: no task to wait for, so nothing to follow.
       if (step.spec.Mode?.Replicated?.Replicas === 0) return outcome(key, { kind: 'ready' }, { action: 'created', serviceId: id });
       return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', requeueAfterMs: rolloutPollMs, serviceId: id });
@@ -87,10 +118,10 @@ async function applyStep(key: string, step: PlanStep, swarm: SwarmPort, desiredH
       const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
       if (step.entry.recreateReasons.length > 0) {
         await swarm.removeService(step.service.ID);
-        const id = await swarm.createService(step.spec);
+        const id = await writer.create(step.spec);
         return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, requeueAfterMs: rolloutPollMs, serviceId: id });
       }
-      await swarm.modifyService(step.service.ID, () => step.spec);
+      await writer.update(step.service.ID, step.spec);
       return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, requeueAfterMs: rolloutPollMs, ...serviceOf(step.service) });
     }
     case 'delete':
@@ -204,12 +235,24 @@ export function serviceNameOfKey(key: string): string {
   return nameFromKey(key);
 }
 
-/** Owned services labelled with the key, and any service already holding the desired name. */
-async function liveServicesOf(key: string, name: string, swarm: SwarmPort): Promise<Service[]> {
-  const owned = await swarm.listServices({ label: [`${ownershipLabels.geoService}=${key}`] }, true);
-  if (owned.some((service) => service.Spec.Name === name)) return owned.filter((service) => isManagedByKargo(service.Spec.Labels));
-  const holder = await swarm.findService(name);
-  return [...owned.filter((service) => isManagedByKargo(service.Spec.Labels)), ...(holder === undefined ? [] : [holder])];
+/**
+ * The service holding the key's service name, if any: a lookup by name is answered from an
+ * index, where a lookup by label makes swarmkit scan every service. Names are derived from
+ * keys, so a service Kargo made for this key can be under no other name.
+ */
+async function liveServicesOf(name: string, swarm: SwarmPort): Promise<Service[]> {
+  const named = await swarm.listServices({ name: [name] }, true);
+  // The name filter matches prefixes: geo_wms also finds geo_wms-internal.
+  return named.filter((service) => service.Spec.Name === name);
+}
+
+/**
+ * The services a reconcile of `key` may act on. A service of another GeoService that holds the
+ * name is kept when the key is wanted (the plan reports the conflict), and left out when it is
+ * not, so that pruning this key can never remove it.
+ */
+function servicesInReachOf(key: string, services: readonly Service[], wanted: boolean): Service[] {
+  return services.filter((service) => wanted || !isManagedByKargo(service.Spec.Labels) || ownerKey(service) === key);
 }
 
 function nameFromKey(key: string): string {

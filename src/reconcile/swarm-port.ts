@@ -3,8 +3,6 @@ import type { ListFilters, Service, ServiceSpec, Task } from '../core/swarm/engi
 /** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
 export interface SwarmPort {
   listServices(filters?: ListFilters, withStatus?: boolean): Promise<Service[]>;
-  /** The service by name or id, or undefined when there is none. */
-  findService(nameOrId: string): Promise<Service | undefined>;
   createService(spec: ServiceSpec): Promise<string>;
   modifyService(id: string, edit: (service: Service) => ServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;

@@ -94,6 +94,67 @@ describe('kargo run', () => {
     expect((await k.services()).has(`${k.namespace}_alpha`)).toBe(true);
   });
 
+  it('never prunes a service that holds a removed manifest\'s name but belongs to another GeoService', async () => {
+    const namespace = uniqueName('ns');
+    kargo = new RunningKargo(dockerHost, namespace);
+    kargo.write('other.yaml', httpManifest(namespace, 'other'));
+    await kargo.start();
+    await kargo.waitForCondition('other', 'Ready');
+    // Labelled as the service of GeoService "other", under the name GeoService "beta" gets.
+    const labels = { 'com.docker.stack.namespace': namespace, 'io.kargo.managed-by': 'kargo', 'io.kargo.geoservice': `${namespace}/other` };
+    const holderId = await swarm.createService({ Name: `${namespace}_beta`, Labels: labels, TaskTemplate: { ContainerSpec: { Image: localImages.http.name } }, Mode: { Replicated: { Replicas: 0 } } });
+    kargo.write('beta.yaml', httpManifest(namespace, 'beta'));
+    const status = await kargo.waitForCondition('beta', 'Stalled');
+    expect(conditionOf(status, 'Stalled')?.message).toContain(`belongs to GeoService ${namespace}/other`);
+    kargo.remove('beta.yaml');
+    await waitFor('beta to be forgotten', () => (kargo?.status('beta') === undefined ? true : undefined));
+    await kargo.operator?.controller.resync();
+    expect((await swarm.inspectService(holderId)).Spec.Name).toBe(`${namespace}_beta`);
+    expect(kargo.swarm.writes.remove).toBe(0);
+  });
+
+  it('names a service\'s networks by id when it writes, and reads them back unchanged', async () => {
+    const network = uniqueName('net');
+    const { id } = await swarm.docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true });
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha', `  networks: [{ name: ${network}, aliases: [wms] }]\n`) });
+    try {
+      await k.waitForCondition('alpha', 'Ready');
+      expect(k.swarm.created.map((spec) => spec.TaskTemplate?.Networks)).toEqual([[{ Target: id, Aliases: ['wms'] }]]);
+      await k.operator?.controller.resync();
+      expect(k.swarm.writes).toEqual({ create: 1, update: 0, remove: 0 });
+    } finally {
+      await k.stop();
+      await swarm.docker.getNetwork(id).remove();
+    }
+  });
+
+  it('creates a service on a network that was replaced after Kargo last listed the networks', async () => {
+    const network = uniqueName('net');
+    const first = await swarm.docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true });
+    const onNetwork = (ns: string, name: string): string => httpManifest(ns, name, `  networks: [{ name: ${network} }]\n`);
+    // "keep" stays, so that removing a.yaml does not empty the directory (which would refuse the prune).
+    const k = await startKargo({ 'a.yaml': (ns) => onNetwork(ns, 'alpha'), 'keep.yaml': (ns) => httpManifest(ns, 'keep') }, { backoffBaseMs: 50 });
+    await k.waitForCondition('alpha', 'Ready');
+    k.remove('a.yaml');
+    await waitFor('alpha to be pruned', async () => ((await k.services()).has(`${k.namespace}_alpha`) ? undefined : true));
+    await waitFor('the network to be free', () => first.remove().then(() => true, () => undefined));
+    const second = await swarm.docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true });
+    try {
+      k.write('b.yaml', onNetwork(k.namespace, 'beta'));
+      await k.waitForCondition('beta', 'Ready');
+      const beta = (await k.services()).get(`${k.namespace}_beta`);
+      expect(beta?.Spec.TaskTemplate?.Networks?.map((attachment) => attachment.Target)).toEqual([second.id]);
+      // beta's first create named the replaced network's id and was refused; the retry listed the networks again.
+      const betaTargets = k.swarm.created.filter((spec) => spec.Name === `${k.namespace}_beta`).map((spec) => spec.TaskTemplate?.Networks?.[0]?.Target);
+      expect(betaTargets).toHaveLength(2);
+      expect(betaTargets[0]).toBe(first.id);
+      expect(betaTargets[1]).not.toBe(first.id);
+    } finally {
+      await k.stop();
+      await swarm.docker.getNetwork(second.id).remove();
+    }
+  });
+
   it('never touches a foreign service that holds a manifest name, and reports the conflict', async () => {
     const namespace = uniqueName('ns');
     const foreignId = await swarm.createService({ Name: `${namespace}_alpha`, Labels: { 'com.docker.stack.namespace': namespace }, TaskTemplate: { ContainerSpec: { Image: localImages.http.name } }, Mode: { Replicated: { Replicas: 0 } } });

@@ -15,9 +15,12 @@ import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
 /** The real SwarmClient, counting the writes it sends (the engine is still the real one). */
 export class CountingSwarmClient extends SwarmClient {
   readonly writes = { create: 0, update: 0, remove: 0 };
+  /** The specs of the creates sent, in order. */
+  readonly created: ServiceSpec[] = [];
 
   override async createService(spec: ServiceSpec): Promise<string> {
     this.writes.create += 1;
+    this.created.push(spec);
     return super.createService(spec);
   }
 

@@ -43,17 +43,6 @@ export class SwarmClient {
     return (await this.call('inspect_service', () => this.docker.getService(id).inspect())) as Service;
   }
 
-  /** The service with this exact name or id, or undefined when there is none. */
-  async findService(nameOrId: string): Promise<Service | undefined> {
-    try {
-      const service = await this.inspectService(nameOrId);
-      return service.Spec.Name === nameOrId || service.ID === nameOrId ? service : undefined;
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
-      throw error;
-    }
-  }
-
   /** Creates a service and returns its id. */
   async createService(spec: ServiceSpec): Promise<string> {
     const created = (await this.call('create_service', () => this.docker.createService(spec as Docker.CreateServiceOptions))) as unknown as { id: string };
