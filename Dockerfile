@@ -36,5 +36,7 @@ USER 1000
 EXPOSE 9469
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9469/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["tini", "--", "node", "/app/dist/cli/main.js"]
+# A smaller young generation (V8's default semi-space is 16 MiB) keeps the resident set ~25 MiB
+# lower for a little more garbage-collection work (docs/benchmarks.md, row 5, runs with these flags).
+ENTRYPOINT ["tini", "--", "node", "--max-semi-space-size=4", "/app/dist/cli/main.js"]
 CMD ["run"]

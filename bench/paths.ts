@@ -1,5 +1,18 @@
 /** The repository root (child processes run `node dist/cli/main.js` from there). */
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The Node.js flags the image runs Kargo with, read from the Dockerfile's ENTRYPOINT (the
+ * arguments between `node` and the script), so the benchmark measures Kargo as it ships.
+ */
+export function imageNodeFlags(): string[] {
+  const line = readFileSync(resolve(repoRoot, 'Dockerfile'), 'utf8').split('\n').find((text) => text.startsWith('ENTRYPOINT '));
+  const entrypoint = JSON.parse(line?.slice('ENTRYPOINT '.length) ?? '[]') as unknown;
+  if (!Array.isArray(entrypoint)) throw new Error('the Dockerfile has no ENTRYPOINT in exec form');
+  const words = entrypoint.map(String);
+  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+}

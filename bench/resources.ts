@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PrivateEngine } from '../src/sandbox/private-engine.js';
 import { registerChild } from './engine.js';
-import { repoRoot } from './paths.js';
+import { imageNodeFlags, repoRoot } from './paths.js';
 import { benchServices, writeManifests } from './fixtures.js';
 import { quiet, runChild, sleep, timeout } from './measure.js';
 import type { Say } from './progress.js';
@@ -97,7 +97,7 @@ function difference(after: Record<string, number>, before: Record<string, number
 export async function measureResources(engine: PrivateEngine, n: number, steadyMs: number, resync: string, workers: number, root: string, say: Say): Promise<ResourcesResult> {
   const dir = join(root, 'manifests-steady');
   writeManifests(dir, benchServices(n), namespace);
-  const args = ['dist/cli/main.js', 'run', '--manifests', dir, '--namespaces', namespace, '--resync', resync, '--workers', String(workers), '--listen', '127.0.0.1:0', '--log-level', 'info'];
+  const args = [...imageNodeFlags(), 'dist/cli/main.js', 'run', '--manifests', dir, '--namespaces', namespace, '--resync', resync, '--workers', String(workers), '--listen', '127.0.0.1:0', '--log-level', 'info'];
   const dockerd = dockerdPid(engine.stateDir);
   await quiet(() => processCpuMs(dockerd));
   const spawnedAt = performance.now();
@@ -204,7 +204,7 @@ export function resourcesRow(result: ResourcesResult): { rows: Row[]; misses: Mi
         kargo: `peak RSS ${result.peakRssMiB.toFixed(0)} MiB (over its whole life, creating the ${String(result.n)} services included; ${result.rssAfterStartupMiB.toFixed(0)} MiB once they were created, ${result.steadyPeakRssMiB.toFixed(0)} MiB max in the window, ${result.rssAtEndMiB.toFixed(0)} MiB at the end); CPU ${ms(result.steadyCpuMs)} over ${seconds.toFixed(0)} s (${corePercent.toFixed(1)}% of a core) with ${String(result.resyncs)} resyncs; startup (creating all ${String(result.n)}) ${ms(result.startupMs)}, ${ms(result.startupCpuMs)} CPU`,
         stack: '—',
         verdict: `target RSS < ${String(rssTargetMiB)} MiB ${mark(met)}`,
-        command: `\`DOCKER_HOST=… node ${result.args.join(' ').replace(/--manifests \S+/, '--manifests $BENCH/manifests-steady')}\` (child process, /proc/<pid>/status and /stat sampled)`,
+        command: `\`DOCKER_HOST=… node ${result.args.join(' ').replace(/--manifests \S+/, '--manifests $BENCH/manifests-steady')}\` (child process, with the Node.js flags of the image's ENTRYPOINT; /proc/<pid>/status and /stat sampled)`,
       },
     ],
   };
@@ -214,7 +214,7 @@ export function resourcesRow(result: ResourcesResult): { rows: Row[]; misses: Mi
 function memoryNote(result: ResourcesResult): string {
   const heap = result.heapAtEnd;
   const floor = result.baselineRssMiB;
-  return `Node.js with Kargo's modules loaded and nothing else is ${floor.toFixed(0)} MiB RSS here. Kargo was at ${result.rssAfterStartupMiB.toFixed(0)} MiB once its ${String(result.n)} services were created; in the window its RSS moved between ${result.steadyMinRssMiB.toFixed(0)} and ${result.steadyPeakRssMiB.toFixed(0)} MiB (sampled every 250 ms) and ended at ${result.rssAtEndMiB.toFixed(0)} MiB, after ${String(result.resyncs)} resyncs. At the end its V8 heap (its own /metrics) held ${heap.used.toFixed(0)} MiB of live data in ${heap.total.toFixed(0)} MiB reserved, plus ${heap.external.toFixed(0)} MiB external (buffers): roughly, the RSS is the floor, the reserved heap and the buffers; the live data is the smaller part, and the swings follow the resyncs, each of which reads and parses every manifest file again (all files at once) and lists every service.`;
+  return `Node.js with Kargo's modules loaded and nothing else is ${floor.toFixed(0)} MiB RSS here. Kargo was at ${result.rssAfterStartupMiB.toFixed(0)} MiB once its ${String(result.n)} services were created; in the window its RSS moved between ${result.steadyMinRssMiB.toFixed(0)} and ${result.steadyPeakRssMiB.toFixed(0)} MiB (sampled every 250 ms) and ended at ${result.rssAtEndMiB.toFixed(0)} MiB, after ${String(result.resyncs)} resyncs. At the end its V8 heap (its own /metrics) held ${heap.used.toFixed(0)} MiB of live data in ${heap.total.toFixed(0)} MiB reserved, plus ${heap.external.toFixed(0)} MiB external (buffers): roughly, the RSS is the floor, the reserved heap and the buffers; the live data is the smaller part, and the swings follow the resyncs, each of which reads every manifest file again (parsing only those whose text changed) and lists every service.`;
 }
 
 /** The steady window minute by minute, and what the engine paid for it, for the notes. */
