@@ -173,11 +173,12 @@ export function reactionSection(input: NotesInput): string {
   const growth =
     smallest === undefined || largest === undefined || smallest === largest
       ? ''
-      : ` The file-edit latency grows with N (p50 ${ms(percentile(smallest.fileSent, 50))} at N=${String(smallest.n)}, ${ms(percentile(largest.fileSent, 50))} at N=${String(largest.n)}): every change re-reads, re-parses and re-validates the whole directory before the one changed GeoService is queued.`;
+      : ` The file-edit latency grows with N (p50 ${ms(percentile(smallest.fileSent, 50))} at N=${String(smallest.n)}, ${ms(percentile(largest.fileSent, 50))} at N=${String(largest.n)}): every change re-reads the whole directory (parsing again only the files whose text changed) and re-checks the rules between manifests before the one changed GeoService is queued.`;
   return `## Reaction latency details
 
 Kargo's debounce was ${input.reaction[0]?.debounce ?? '100ms'} (its default): a file event is acted on after 100 ms of quiet, then
-the whole manifests directory is read and parsed again, and only the changed GeoService is queued.
+the whole manifests directory is read again (only files whose text changed are parsed again), and
+only the changed GeoService is queued.
 An out-of-band edit reaches Kargo as a Docker service event; the reconcile re-reads the service,
 diffs and sends the reverting update.${growth}
 
