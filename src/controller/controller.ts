@@ -34,7 +34,12 @@ export interface ControllerObserver {
   statusRemoved?(key: string): void;
 }
 
-/** Rollouts and task starts are polled at growing intervals up to this. */
+/**
+ * Rollouts and task starts are polled at growing intervals, from the first to the last: a quick
+ * update (zero replicas, a small service) is seen done almost at once, a long rollout costs few
+ * requests.
+ */
+const firstProgressPollMs = 100;
 const maxProgressPollMs = 5000;
 
 /**
@@ -46,7 +51,7 @@ export class Controller {
   readonly statuses = new Map<string, GeoServiceStatus>();
   private readonly queue: WorkQueue;
   private readonly failures: ExponentialBackoff;
-  private readonly progress = new ExponentialBackoff(500, maxProgressPollMs);
+  private readonly progress = new ExponentialBackoff(firstProgressPollMs, maxProgressPollMs);
   private readonly networks: NetworkNames;
   private readonly rollouts = new RolloutMemory();
   /** Swarm service name → key, for events, which name services rather than GeoServices. */
@@ -201,13 +206,13 @@ export class Controller {
   }
 
   private followProgress(key: string, outcome: ReconcileOutcome): void {
-    if (outcome.requeueAfterMs === undefined) {
+    if (!outcome.inProgress) {
       this.polling.delete(key);
       this.progress.forget(key);
       return;
     }
     this.polling.add(key);
-    this.queue.addAfter(key, Math.max(outcome.requeueAfterMs / 2, this.progress.next(key)));
+    this.queue.addAfter(key, this.progress.next(key));
   }
 
   private logOutcome(outcome: ReconcileOutcome, snapshot: Snapshot, reconcileId: string, seconds: number): void {

@@ -126,7 +126,7 @@ export class KargoMetrics {
   }
 
   private reconciled(outcome: ReconcileOutcome, seconds: number): void {
-    const result = outcome.requeueAfterMs === undefined ? 'success' : 'requeue_after';
+    const result = outcome.inProgress ? 'requeue_after' : 'success';
     this.reconcileTotal.inc({ controller: controllerName, result });
     this.reconcileTime.observe({ controller: controllerName }, seconds);
     const [namespace = '', name = ''] = outcome.key.split('/');

@@ -25,15 +25,12 @@ export interface ReconcileOutcome {
   readonly driftCorrected: boolean;
   /** The key is gone: no manifest, no service. Its status can be dropped. */
   readonly gone: boolean;
-  /** Poll again after this long (a rollout or task start in progress). */
-  readonly requeueAfterMs?: number;
+  /** A rollout or task start is under way: the controller looks again soon. */
+  readonly inProgress: boolean;
   /** Not worth retrying until the input changes (conflict, invalid manifest, stalled rollout). */
   readonly terminal: boolean;
   readonly service?: Service;
 }
-
-/** How often a rollout in progress is looked at. */
-export const rolloutPollMs = 1000;
 
 const rollbackStates: readonly (UpdateState | undefined)[] = ['rollback_started', 'rollback_paused', 'rollback_completed'];
 
@@ -108,7 +105,7 @@ async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swa
       const id = await writer.create(step.spec);
       // Zero replicas: no task to wait for, so nothing to follow.
       if (step.spec.Mode?.Replicated?.Replicas === 0) return outcome(key, { kind: 'ready' }, { action: 'created', serviceId: id });
-      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', requeueAfterMs: rolloutPollMs, serviceId: id });
+      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', inProgress: true, serviceId: id });
     }
     case 'update': {
       const stall = stalledRollout(key, step.service, desiredHash, rollouts);
@@ -119,10 +116,10 @@ async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swa
       if (step.entry.recreateReasons.length > 0) {
         await swarm.removeService(step.service.ID);
         const id = await writer.create(step.spec);
-        return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, requeueAfterMs: rolloutPollMs, serviceId: id });
+        return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, inProgress: true, serviceId: id });
       }
       await writer.update(step.service.ID, step.spec);
-      return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, requeueAfterMs: rolloutPollMs, ...serviceOf(step.service) });
+      return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, inProgress: true, ...serviceOf(step.service) });
     }
     case 'delete':
       rollouts.forget(key);
@@ -143,12 +140,12 @@ async function observe(key: string, service: Service, desiredHash: string | unde
   if (stall !== undefined) return stallOutcome(key, stall, service, swarm);
   const update = service.UpdateStatus;
   if (update?.State === 'updating') {
-    return outcome(key, { kind: 'progressing', reason: 'Updating', message: update.Message ?? 'rolling update in progress' }, { requeueAfterMs: rolloutPollMs, ...serviceOf(service) });
+    return outcome(key, { kind: 'progressing', reason: 'Updating', message: update.Message ?? 'rolling update in progress' }, { inProgress: true, ...serviceOf(service) });
   }
   const running = service.ServiceStatus?.RunningTasks ?? 0;
   const desired = service.ServiceStatus?.DesiredTasks ?? 0;
   if (running < desired) {
-    return outcome(key, { kind: 'progressing', reason: 'TasksStarting', message: `${String(running)} of ${String(desired)} tasks running` }, { requeueAfterMs: rolloutPollMs * 2, ...serviceOf(service) });
+    return outcome(key, { kind: 'progressing', reason: 'TasksStarting', message: `${String(running)} of ${String(desired)} tasks running` }, { inProgress: true, ...serviceOf(service) });
   }
   return outcome(key, { kind: 'ready' }, serviceOf(service));
 }
@@ -158,7 +155,7 @@ async function observe(key: string, service: Service, desiredHash: string | unde
  * that failed, Swarm's own reason); a rollback under way is followed.
  */
 async function stallOutcome(key: string, phase: Phase, service: Service, swarm: SwarmPort): Promise<ReconcileOutcome> {
-  if (phase.kind !== 'stalled') return outcome(key, phase, { requeueAfterMs: rolloutPollMs, service });
+  if (phase.kind !== 'stalled') return outcome(key, phase, { inProgress: true, service });
   const failure = await lastTaskFailure(service.ID, swarm);
   const message = failure === undefined ? phase.message : `${phase.message}; the failed task said: ${failure}`;
   return outcome(key, { ...phase, message }, { terminal: true, service });
@@ -269,14 +266,14 @@ interface OutcomeFields {
   changedFields?: readonly string[];
   driftCorrected?: boolean;
   gone?: boolean;
-  requeueAfterMs?: number;
+  inProgress?: boolean;
   terminal?: boolean;
   service?: Service;
   serviceId?: string;
 }
 
 function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, requeueAfterMs, service, serviceId } = fields;
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, inProgress = false, service, serviceId } = fields;
   const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
   return {
     key,
@@ -286,7 +283,7 @@ function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): Reconci
     driftCorrected,
     gone,
     terminal,
-    ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }),
+    inProgress,
     ...(withId === undefined ? {} : { service: withId }),
   };
 }
