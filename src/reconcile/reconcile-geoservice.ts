@@ -2,8 +2,9 @@ import { ownerKey, planChanges, type PlanPolicy, type PlanStep } from '../core/d
 import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
 import type { Phase } from '../core/status/geoservice-status.js';
-import type { Service, ServiceSpec, UpdateState } from '../core/swarm/engine-api.js';
+import type { Service, UpdateState } from '../core/swarm/engine-api.js';
 import type { NetworkNames } from './network-names.js';
+import { ServiceWriter } from './service-writer.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
 
@@ -68,35 +69,6 @@ export async function reconcileGeoService(
   const writer = new ServiceWriter(swarm, networks);
   for (const step of plan.steps) result = await applyStep(key, step, writer, swarm, desiredHash, rollouts);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
-}
-
-/**
- * Sends creates and updates with the networks given by id. A failed write may come from a
- * network replaced since it was listed, so the listing is dropped and the retry lists again.
- */
-class ServiceWriter {
-  constructor(
-    private readonly swarm: SwarmPort,
-    private readonly networks: NetworkNames,
-  ) {}
-
-  async create(spec: ServiceSpec): Promise<string> {
-    return this.guarded(async () => this.swarm.createService(await this.networks.withNetworkIds(spec)));
-  }
-
-  async update(id: string, spec: ServiceSpec): Promise<void> {
-    const sent = await this.networks.withNetworkIds(spec);
-    await this.guarded(() => this.swarm.modifyService(id, () => sent));
-  }
-
-  private async guarded<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      this.networks.forget();
-      throw error;
-    }
-  }
 }
 
 async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swarm: SwarmPort, desiredHash: string | undefined, rollouts: RolloutMemory): Promise<ReconcileOutcome> {
