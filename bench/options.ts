@@ -20,7 +20,7 @@ export interface BenchOptions {
   readonly validate: number;
   /** Runs of each converge / resync / one-change kind per tool; the median is reported. */
   readonly repeats: number;
-  /** Kargo's --workers (its default is 16). */
+  /** Kargo's --workers (its default is 32). */
   readonly workers: number;
   /** Kargo's --debounce in the reaction-latency runtime (its default is 100ms). */
   readonly debounce: string;
@@ -37,7 +37,7 @@ export const benchUsage = `Usage: npm run bench -- [flags]
   --resync 30s        Kargo's resync period during the resources window
   --validate 1000     manifests for the kargo validate timing
   --repeat 3          runs of each converge / resync / one-change kind (median reported)
-  --workers 16        Kargo's --workers (Kargo's default)
+  --workers 32        Kargo's --workers (Kargo's default)
   --debounce 100ms    Kargo's --debounce in the reaction-latency runs (Kargo's default)
   --phases validate,converge,reaction,resources
   --out docs/benchmarks.md
@@ -56,7 +56,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       resync: { type: 'string', default: '30s' },
       validate: { type: 'string', default: '1000' },
       repeat: { type: 'string', default: '3' },
-      workers: { type: 'string', default: '16' },
+      workers: { type: 'string', default: '32' },
       debounce: { type: 'string', default: '100ms' },
       phases: { type: 'string', default: phases.join(',') },
       out: { type: 'string', default: 'docs/benchmarks.md' },
