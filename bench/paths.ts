@@ -14,5 +14,7 @@ export function imageNodeFlags(): string[] {
   const entrypoint = JSON.parse(line?.slice('ENTRYPOINT '.length) ?? '[]') as unknown;
   if (!Array.isArray(entrypoint)) throw new Error('the Dockerfile has no ENTRYPOINT in exec form');
   const words = entrypoint.map(String);
-  return words.slice(words.indexOf('node') + 1).filter((word) => word.startsWith('--'));
+  const node = words.indexOf('node');
+  if (node < 0) throw new Error('the Dockerfile\'s ENTRYPOINT does not run node');
+  return words.slice(node + 1).filter((word) => word.startsWith('--'));
 }

@@ -9,8 +9,8 @@ import type { SwarmPort } from './swarm-port.js';
  */
 export class NetworkNames {
   private names = new Map<string, string>();
-  /** Name → id, for names that exactly one network holds. */
-  private ids = new Map<string, string>();
+  /** Name → id; undefined for a name several networks hold (the engine must say which it means). */
+  private ids = new Map<string, string | undefined>();
   /** A listing under way: workers that need one at the same moment share it. */
   private listing: Promise<void> | undefined;
 
@@ -53,9 +53,8 @@ export class NetworkNames {
       .listNetworks()
       .then((networks) => {
         this.names = new Map(networks.map((network) => [network.Id, network.Name]));
-        const holders = new Map<string, number>();
-        for (const network of networks) holders.set(network.Name, (holders.get(network.Name) ?? 0) + 1);
-        this.ids = new Map(networks.filter((network) => holders.get(network.Name) === 1).map((network) => [network.Name, network.Id]));
+        this.ids = new Map();
+        for (const network of networks) this.ids.set(network.Name, this.ids.has(network.Name) ? undefined : network.Id);
       })
       .finally(() => {
         this.listing = undefined;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
-import { readManifestFiles } from '../../src/adapters/files/manifest-files.js';
+import { findManifestFiles } from '../../src/adapters/files/manifest-files.js';
 import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../src/core/manifest/manifest-set.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
 import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
@@ -641,7 +641,7 @@ describe('GeoService documents and files', () => {
   });
 });
 
-describe('readManifestFiles', () => {
+describe('findManifestFiles', () => {
   let root = '';
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'kargo-manifests-'));
@@ -661,36 +661,37 @@ describe('readManifestFiles', () => {
     const expected = [await put('repo/a.yaml'), await put('repo/sub/b.yml'), await put('repo/sub/deeper/C.YAML')];
     await put('repo/README.md', '# not a manifest');
     await put('repo/notes.txt', 'kind: GeoService');
-    const files = await readManifestFiles([join(root, 'repo')], 1024 * 1024);
-    expect(files.map((file) => file.path)).toEqual(expected);
+    const { found } = await findManifestFiles([join(root, 'repo')]);
+    expect(found).toEqual(expected);
   });
 
   it('skips hidden directories such as .git and hidden files', async () => {
     const visible = await put('repo/app.yaml');
     await put('repo/.git/objects/pack.yaml');
     await put('repo/.hidden.yaml');
-    const files = await readManifestFiles([join(root, 'repo')], 1024 * 1024);
-    expect(files.map((file) => file.path)).toEqual([visible]);
+    const { found } = await findManifestFiles([join(root, 'repo')]);
+    expect(found).toEqual([visible]);
   });
 
   it('follows a symlinked directory, as a git-sync checkout is', async () => {
     await put('checkouts/rev-1/geo/wms.yaml');
     await mkdir(join(root, 'repo'));
     await symlink(join(root, 'checkouts', 'rev-1'), join(root, 'repo', 'current'));
-    const files = await readManifestFiles([join(root, 'repo')], 1024 * 1024);
-    expect(files.map((file) => file.path)).toEqual([join(root, 'repo', 'current', 'geo', 'wms.yaml')]);
+    const { found } = await findManifestFiles([join(root, 'repo')]);
+    expect(found).toEqual([join(root, 'repo', 'current', 'geo', 'wms.yaml')]);
   });
 
   it('walks a symlink that points back up the tree only once', async () => {
     const only = await put('repo/app.yaml');
     await symlink(join(root, 'repo'), join(root, 'repo', 'loop'));
-    const files = await readManifestFiles([join(root, 'repo')], 1024 * 1024);
-    expect(files.map((file) => file.path)).toEqual([only]);
+    const { found } = await findManifestFiles([join(root, 'repo')]);
+    expect(found).toEqual([only]);
   });
 
   it('reports a path that does not exist as unreadable instead of failing', async () => {
     const missing = join(root, 'nowhere');
-    const files = await readManifestFiles([missing], 1024 * 1024);
-    expect(files).toEqual([{ path: missing, unreadable: expect.stringContaining('ENOENT') as string }]);
+    const { found, missing: unreadable } = await findManifestFiles([missing]);
+    expect(found).toEqual([]);
+    expect(unreadable).toEqual([{ path: missing, unreadable: expect.stringContaining('ENOENT') as string }]);
   });
 });

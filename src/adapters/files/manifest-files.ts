@@ -42,12 +42,6 @@ export function readManifestFile(path: string, maxFileBytes: number): ManifestFi
   }
 }
 
-/** Every manifest file below `paths` (see findManifestFiles), read. */
-export async function readManifestFiles(paths: readonly string[], maxFileBytes: number): Promise<ManifestFile[]> {
-  const { found, missing } = await findManifestFiles(paths);
-  return [...missing, ...found.map((path) => readManifestFile(path, maxFileBytes))];
-}
-
 async function walk(directory: string, found: string[], visited: Set<string>): Promise<void> {
   const real = await realpath(directory);
   if (visited.has(real)) return;
