@@ -43,15 +43,23 @@ export class SwarmClient {
     return (await this.call('inspect_service', () => this.docker.getService(id).inspect())) as Service;
   }
 
-  /** Creates a service and returns its id. */
+  /**
+   * Creates a service and returns its id. Sent through the modem: dockerode's one-argument
+   * `createService(spec)` also sends the whole spec as the X-Registry-Auth header, which the
+   * engine then keeps with the service as its registry credentials.
+   */
   async createService(spec: ServiceSpec): Promise<string> {
-    const created = (await this.call('create_service', () => this.docker.createService(spec as Docker.CreateServiceOptions))) as unknown as { id: string };
-    return created.id;
+    const created = await this.call('create_service', () => this.dial<{ ID: string }>({ path: '/services/create', method: 'POST', options: { _body: spec } }));
+    return created.ID;
   }
 
-  /** Replaces the spec of the service at `version` (its version index when read). */
+  /**
+   * Replaces the spec of the service at `version` (its version index when read). Sent through
+   * the modem: dockerode's `service.update(spec)` also copies every field of the spec into the
+   * query string.
+   */
   async updateService(id: string, version: number, spec: ServiceSpec): Promise<void> {
-    await this.call('update_service', () => this.docker.getService(id).update({ ...spec, version }));
+    await this.call('update_service', () => this.dial({ path: `/services/${encodeURIComponent(id)}/update?`, method: 'POST', options: { _query: { version }, _body: spec } }));
   }
 
   /**
@@ -82,6 +90,16 @@ export class SwarmClient {
 
   async listTasks(filters: ListFilters = {}): Promise<Task[]> {
     return (await this.call('list_tasks', () => this.docker.listTasks({ filters }))) as Task[];
+  }
+
+  /** One request through dockerode's modem; the engine's error message becomes the error's. */
+  private dial<T>(options: { path: string; method: string; options: { _query?: object; _body: unknown } }): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial({ ...options, statusCodes: writeStatusCodes }, (error, data) => {
+        if (error) reject(error);
+        else resolve(data as T);
+      });
+    });
   }
 
   private async call<T>(operation: string, request: () => Promise<T>): Promise<T> {
@@ -125,6 +143,18 @@ export class SwarmClient {
     return { services, networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
   }
 }
+
+/** The answers of a service write: dockerode's own table, so that errors read the same. */
+const writeStatusCodes = {
+  200: true,
+  201: true,
+  400: 'bad parameter',
+  403: 'forbidden',
+  404: 'no such service',
+  409: 'name conflicts with an existing object',
+  500: 'server error',
+  503: 'node is not part of a swarm',
+} as const;
 
 /** Whether Swarm refused a write because the service changed since it was read. */
 export function isOutOfSequence(error: unknown): boolean {
