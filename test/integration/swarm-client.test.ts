@@ -24,7 +24,7 @@ class RecordingProxy {
       const engine = createConnection(engineSocket);
       const index = this.streams.push('') - 1;
       client.on('data', (chunk: Buffer) => {
-        this.streams[index] += chunk.toString('latin1');
+        this.streams[index] = `${this.streams[index] ?? ''}${chunk.toString('latin1')}`;
         engine.write(chunk);
       });
       client.on('end', () => engine.end());
