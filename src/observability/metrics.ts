@@ -30,8 +30,6 @@ export class KargoMetrics {
   private readonly queueRetries: Counter<'name'>;
   private readonly queueDuration: Histogram<'name'>;
   private readonly workDuration: Histogram<'name'>;
-  private readonly condition: Gauge<'namespace' | 'name' | 'type' | 'status'>;
-  private readonly replicas: Gauge<'namespace' | 'name' | 'state'>;
   private readonly driftCorrections: Counter<'namespace' | 'name'>;
   private readonly rollouts: Counter<'result'>;
   private readonly dockerRequests: Counter<'operation' | 'code'>;
@@ -39,6 +37,7 @@ export class KargoMetrics {
   private readonly sourceRevision: Gauge<'revision'>;
   private readonly lastSync: Gauge;
   private queue: WorkQueue | undefined;
+  private statuses: ReadonlyMap<string, GeoServiceStatus> | undefined;
 
   constructor(version: string) {
     const registers = [this.registry];
@@ -70,8 +69,37 @@ export class KargoMetrics {
         this.set(queueName, longestRunning());
       },
     });
-    this.condition = new Gauge({ name: 'kargo_geoservice_condition', help: 'Condition of a GeoService: 1 for its current status, 0 for the others', labelNames: ['namespace', 'name', 'type', 'status'], registers });
-    this.replicas = new Gauge({ name: 'kargo_geoservice_replicas', help: 'Tasks of a GeoService\'s Swarm service, running and desired', labelNames: ['namespace', 'name', 'state'], registers });
+    // Read from the controller's statuses at each scrape: a status changes on every reconcile,
+    // and 11 labelled gauge writes per reconcile cost more than one pass per scrape.
+    const statuses = (): Iterable<GeoServiceStatus> => this.statuses?.values() ?? [];
+    new Gauge({
+      name: 'kargo_geoservice_condition',
+      help: 'Condition of a GeoService: 1 for its current status, 0 for the others',
+      labelNames: ['namespace', 'name', 'type', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { namespace, name, conditions } of statuses()) {
+          for (const type of conditionTypes) {
+            const current = conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
+            for (const status of conditionStatuses) this.set({ namespace, name, type, status }, status === current ? 1 : 0);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'kargo_geoservice_replicas',
+      help: 'Tasks of a GeoService\'s Swarm service, running and desired',
+      labelNames: ['namespace', 'name', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { namespace, name, runningTasks, desiredTasks } of statuses()) {
+          this.set({ namespace, name, state: 'running' }, runningTasks ?? 0);
+          this.set({ namespace, name, state: 'desired' }, desiredTasks ?? 0);
+        }
+      },
+    });
     this.driftCorrections = new Counter({ name: 'kargo_drift_corrections_total', help: 'Out-of-band changes to a GeoService\'s service that Kargo reverted', labelNames: ['namespace', 'name'], registers });
     this.rollouts = new Counter({ name: 'kargo_rollouts_total', help: 'Rolling updates Swarm finished, by result', labelNames: ['result'], registers });
     for (const result of rolloutResults) this.rollouts.inc({ result }, 0);
@@ -106,9 +134,10 @@ export class KargoMetrics {
     };
   }
 
-  /** The queue whose longest running item is reported on each scrape. */
-  watchQueue(queue: WorkQueue): void {
-    this.queue = queue;
+  /** The queue whose longest running item, and the statuses whose conditions and tasks, are reported on each scrape. */
+  watchController(controller: { readonly workQueue: WorkQueue; readonly statuses: ReadonlyMap<string, GeoServiceStatus> }): void {
+    this.queue = controller.workQueue;
+    this.statuses = controller.statuses;
   }
 
   dockerRequest(operation: string, code: string): void {
@@ -129,22 +158,19 @@ export class KargoMetrics {
     const result = outcome.inProgress ? 'requeue_after' : 'success';
     this.reconcileTotal.inc({ controller: controllerName, result });
     this.reconcileTime.observe({ controller: controllerName }, seconds);
+    if (!outcome.driftCorrected) return;
     const [namespace = '', name = ''] = outcome.key.split('/');
-    this.driftCorrections.inc({ namespace, name }, outcome.driftCorrected ? 1 : 0);
+    this.driftCorrections.inc({ namespace, name });
   }
 
   private statusChanged(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
-    const { namespace, name } = status;
-    for (const type of conditionTypes) {
-      const current = status.conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
-      for (const value of conditionStatuses) this.condition.set({ namespace, name, type, status: value }, value === current ? 1 : 0);
+    if (previous === undefined) {
+      this.driftCorrections.inc({ namespace: status.namespace, name: status.name }, 0);
+      return;
     }
-    this.replicas.set({ namespace, name, state: 'running' }, status.runningTasks ?? 0);
-    this.replicas.set({ namespace, name, state: 'desired' }, status.desiredTasks ?? 0);
-    this.driftCorrections.inc({ namespace, name }, 0);
-    const before = previous?.updateStatus?.state;
+    const before = previous.updateStatus?.state;
     const after = status.updateStatus?.state;
-    if (previous === undefined || before === after) return;
+    if (before === after) return;
     if (after === 'completed') this.rollouts.inc({ result: 'completed' });
     else if (after === 'rollback_completed') this.rollouts.inc({ result: 'rolled_back' });
     else if (after === 'paused') this.rollouts.inc({ result: 'paused' });
@@ -152,8 +178,6 @@ export class KargoMetrics {
 
   private statusRemoved(key: string): void {
     const [namespace = '', name = ''] = key.split('/');
-    for (const type of conditionTypes) for (const value of conditionStatuses) this.condition.remove({ namespace, name, type, status: value });
-    for (const state of ['running', 'desired']) this.replicas.remove({ namespace, name, state });
     this.driftCorrections.remove({ namespace, name });
   }
 }

@@ -43,7 +43,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     sourceRead: (read) => metrics.sourceRead(read),
     synced: (at) => metrics.synced(at),
   });
-  metrics.watchQueue(operator.controller.workQueue);
+  metrics.watchController(operator.controller);
   let server: Server | undefined;
   let port: number | undefined;
   const refresh = async (): Promise<void> => {

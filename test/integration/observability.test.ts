@@ -51,6 +51,23 @@ describe('the HTTP server of kargo run', () => {
     await waitFor('the drift correction to be counted', async () => (sampleValue(await scrape(k), 'kargo_drift_corrections_total', { namespace: ns, name: 'alpha' }) === 1 ? true : undefined));
   });
 
+  it('drops a GeoService\'s condition and replica series once it is pruned, and keeps the others\'', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha'), 'b.yaml': (ns) => httpManifest(ns, 'beta') });
+    const ns = k.namespace;
+    await k.waitForCondition('alpha', 'Ready');
+    await k.waitForCondition('beta', 'Ready');
+    expect(sampleValue(await scrape(k), 'kargo_geoservice_replicas', { namespace: ns, name: 'beta', state: 'desired' })).toBe(1);
+    k.remove('b.yaml');
+    await waitFor('beta to be pruned', async () => ((await k.services()).has(`${ns}_beta`) ? undefined : true));
+    const metrics = await waitFor('beta\'s series to go', async () => {
+      const scraped = await scrape(k);
+      return scraped.get('kargo_geoservice_condition')?.metrics.some((sample) => sample.labels['name'] === 'beta') === true ? undefined : scraped;
+    });
+    expect(metrics.get('kargo_geoservice_replicas')?.metrics.some((sample) => sample.labels['name'] === 'beta')).toBe(false);
+    expect(sampleValue(metrics, 'kargo_geoservice_condition', { namespace: ns, name: 'alpha', type: 'Ready', status: 'True' })).toBe(1);
+    expect(sampleValue(metrics, 'kargo_geoservice_replicas', { namespace: ns, name: 'alpha', state: 'running' })).toBe(1);
+  });
+
   it('counts a rolled-back rollout and shows Swarm\'s reason in the status API and kargo status', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
     await k.waitForCondition('alpha', 'Ready');
