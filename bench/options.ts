@@ -1,5 +1,6 @@
 /** The flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
+import { runFlags } from '../src/cli/run-config.js';
 import { parseDuration } from '../src/core/manifest/units.js';
 
 export const phases = ['validate', 'converge', 'reaction', 'resources'] as const;
@@ -20,13 +21,16 @@ export interface BenchOptions {
   readonly validate: number;
   /** Runs of each converge / resync / one-change kind per tool; the median is reported. */
   readonly repeats: number;
-  /** Kargo's --workers (its default is 32). */
+  /** Kargo's --workers (its default unless told). */
   readonly workers: number;
   /** Kargo's --debounce in the reaction-latency runtime (its default is 100ms). */
   readonly debounce: string;
   readonly out: string;
   readonly phases: ReadonlySet<Phase>;
 }
+
+/** Kargo's own default --workers. */
+const kargoWorkers = runFlags.workers.default;
 
 export const benchUsage = `Usage: npm run bench -- [flags]
 
@@ -37,7 +41,7 @@ export const benchUsage = `Usage: npm run bench -- [flags]
   --resync 30s        Kargo's resync period during the resources window
   --validate 1000     manifests for the kargo validate timing
   --repeat 3          runs of each converge / resync / one-change kind (median reported)
-  --workers 32        Kargo's --workers (Kargo's default)
+  --workers ${kargoWorkers.padEnd(10)}  Kargo's --workers (Kargo's default)
   --debounce 100ms    Kargo's --debounce in the reaction-latency runs (Kargo's default)
   --phases validate,converge,reaction,resources
   --out docs/benchmarks.md
@@ -56,7 +60,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       resync: { type: 'string', default: '30s' },
       validate: { type: 'string', default: '1000' },
       repeat: { type: 'string', default: '3' },
-      workers: { type: 'string', default: '32' },
+      workers: { type: 'string', default: kargoWorkers },
       debounce: { type: 'string', default: '100ms' },
       phases: { type: 'string', default: phases.join(',') },
       out: { type: 'string', default: 'docs/benchmarks.md' },

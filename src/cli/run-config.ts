@@ -36,7 +36,7 @@ export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
-  workers: { env: 'KARGO_WORKERS', type: 'string', default: '32', help: 'GeoServices reconciled in parallel' },
+  workers: { env: 'KARGO_WORKERS', type: 'string', default: '64', help: 'GeoServices reconciled in parallel' },
   resync: { env: 'KARGO_RESYNC', type: 'string', default: '5m', help: 'full resync period (±10% jitter); 0 turns it off' },
   debounce: { env: 'KARGO_DEBOUNCE', type: 'string', default: '100ms', help: 'quiet time after file changes before reading the manifests' },
   'backoff-base': { env: 'KARGO_BACKOFF_BASE', type: 'string', default: '1s', help: 'first retry delay after a failed reconcile' },

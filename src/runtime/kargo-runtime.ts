@@ -34,7 +34,7 @@ export interface RuntimeOptions {
  * `/readyz` answers 503 during the first sync), then the operator.
  */
 export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntime> {
-  const metrics = new KargoMetrics(options.version);
+  const metrics = new KargoMetrics(options.version, { processMetrics: options.listen !== undefined });
   options.swarm.onRequest = (operation, code) => metrics.dockerRequest(operation, code);
   const git = options.git === undefined ? undefined : await startGitSource(options.git, options.logger);
   const settings = git === undefined ? options.settings : { ...options.settings, manifests: git.sync.manifestsPath };

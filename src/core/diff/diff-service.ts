@@ -13,11 +13,13 @@ export function diffService(
   live: ServiceSpec | undefined,
   context?: LiveContext,
 ): ChangeSetEntry {
-  const to = desired === undefined ? new Map<string, unknown>() : comparableSpec(desired);
-  const from = live === undefined ? new Map<string, unknown>() : comparableSpec(live, context);
-  const changes = fieldChanges(from, to);
-  if (desired === undefined) return { name, action: 'deleted', changes, recreateReasons: [] };
-  if (live === undefined) return { name, action: 'created', changes, recreateReasons: [] };
+  // One side missing: every leaf of the other is a change (no defaults to fill in, nothing to merge).
+  if (desired === undefined) {
+    const removed = live === undefined ? [] : [...comparableSpec(live, context)].map(([path, from]) => ({ path, from }));
+    return { name, action: 'deleted', changes: removed, recreateReasons: [] };
+  }
+  if (live === undefined) return { name, action: 'created', changes: [...comparableSpec(desired)].map(([path, to]) => ({ path, to })), recreateReasons: [] };
+  const changes = fieldChanges(comparableSpec(live, context), comparableSpec(desired));
   return {
     name,
     action: changes.length === 0 ? 'unchanged' : 'configured',
@@ -31,8 +33,8 @@ function fieldChanges(from: ComparableSpec, to: ComparableSpec): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const path of paths) {
     // A leaf one side leaves out holds Swarm's default there, e.g. Order stop-first → start-first.
-    const before = from.get(path) ?? (from.size > 0 ? swarmDefaultOf(path) : undefined);
-    const after = to.get(path) ?? (to.size > 0 ? swarmDefaultOf(path) : undefined);
+    const before = from.get(path) ?? swarmDefaultOf(path);
+    const after = to.get(path) ?? swarmDefaultOf(path);
     if (sameValue(before, after)) continue;
     changes.push({ path, ...(before === undefined ? {} : { from: before }), ...(after === undefined ? {} : { to: after }) });
   }
