@@ -153,8 +153,11 @@ function workersLine(input: NotesInput): string {
   if (more === undefined || largest === undefined) return `${String(input.nproc)} CPU(s) are shared by dockerd, Kargo and the bench.`;
   const base = medianRun(largest.kargo.cold);
   const run = medianRun(more.runs);
-  const helped = run.ms < base.ms * 0.9;
-  return `Parallelism: with \`--workers ${String(more.workers)}\` instead of ${String(input.workers)}, a cold converge at N=${String(largest.n)} took ${ms(run.ms)} (median of ${String(more.runs.length)}: ${more.runs.map((r) => ms(r.ms)).join(', ')}; dockerd CPU ${ms(run.cpu.engineMs)}) against ${ms(base.ms)} (dockerd CPU ${ms(base.cpu.engineMs)}): ${helped ? 'more workers helped' : 'more workers did not help'} (the machine's ${String(input.nproc)} CPU(s) are shared by dockerd, Kargo and the bench).`;
+  // The extra runs come after the main series, when Node.js has compiled more of the code: the
+  // main series' last run is the fairer yardstick.
+  const last = largest.kargo.cold.at(-1) ?? base;
+  const helped = run.ms < Math.min(base.ms, last.ms) * 0.9;
+  return `Parallelism: with \`--workers ${String(more.workers)}\` instead of ${String(input.workers)}, a cold converge at N=${String(largest.n)} took ${ms(run.ms)} (median of ${String(more.runs.length)}: ${more.runs.map((r) => ms(r.ms)).join(', ')}; dockerd CPU ${ms(run.cpu.engineMs)}) against ${ms(base.ms)} (dockerd CPU ${ms(base.cpu.engineMs)}), and ${ms(last.ms)} for the last run of the main series (these runs come after it, when Node.js has compiled more of Kargo's code): ${helped ? 'more workers helped' : 'more workers did not clearly help'} (the machine's ${String(input.nproc)} CPU(s) are shared by dockerd, Kargo and the bench).`;
 }
 
 export function validateSection(input: NotesInput): string {
