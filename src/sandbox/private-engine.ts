@@ -174,14 +174,22 @@ async function initSwarm(swarm: SwarmClient, deadline: number): Promise<void> {
   throw new KargoError(ErrorCode.SandboxEngineFailed, 'the private swarm did not report a ready node in time');
 }
 
+/** How long the polite part of a stop (remove the services, leave the swarm) may take. */
+const gracefulStopMs = 30_000;
+
 async function stopEngine(swarm: SwarmClient, layout: EngineLayout): Promise<void> {
-  try {
+  const graceful = (async () => {
     const services = await swarm.listServices();
     await Promise.all(services.map((service) => swarm.removeService(service.ID)));
     await swarm.docker.swarmLeave({ force: true });
-  } catch {
+  })().catch(() => {
     // The engine may already be gone; the teardown below does not need it.
-  }
+  });
+  // An engine that stops answering must not hold Ctrl-C up (an e2e run once waited minutes here
+  // on a loaded machine): the teardown kills it anyway.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([graceful, new Promise((resolve) => (timer = setTimeout(resolve, gracefulStopMs)))]);
+  clearTimeout(timer);
   tearDownEngine(layout);
 }
 
