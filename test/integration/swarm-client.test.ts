@@ -114,6 +114,6 @@ describe('SwarmClient writes', () => {
   it('names the engine\'s reason when a create is refused', async () => {
     const name = uniqueName('client-conflict');
     created.push(await proxied.createService(specNamed(name, 'first')));
-    await expect(proxied.createService(specNamed(name, 'second'))).rejects.toThrow(/name conflicts with an existing object/);
+    await expect(proxied.createService(specNamed(name, 'second'))).rejects.toThrow(/\(HTTP code 409\).*rpc error: .*name conflicts with an existing object/);
   });
 });
