@@ -50,7 +50,7 @@ export async function reconcileGeoService(
   listed?: readonly Service[],
 ): Promise<ReconcileOutcome> {
   const desired = snapshot.desired.get(key);
-  const found = listed ?? (await liveServicesOf(desired?.spec.Name ?? nameFromKey(key), swarm));
+  const found = listed ?? (await liveServicesOf(desired?.spec.Name ?? serviceNameOfKey(key), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
   const policy: PlanPolicy = {
     ...settings,
@@ -199,11 +199,6 @@ export function liveServicesByKey(all: readonly Service[], keys: Iterable<string
   return result;
 }
 
-/** The Swarm service name a key's GeoService gets (when the snapshot does not say). */
-export function serviceNameOfKey(key: string): string {
-  return nameFromKey(key);
-}
-
 /**
  * The service holding the key's service name, if any: a lookup by name is answered from an
  * index, where a lookup by label makes swarmkit scan every service. Names are derived from
@@ -224,7 +219,8 @@ function servicesInReachOf(key: string, services: readonly Service[], wanted: bo
   return services.filter((service) => wanted || !isManagedByKargo(service.Spec.Labels) || ownerKey(service) === key);
 }
 
-function nameFromKey(key: string): string {
+/** The Swarm service name a key's GeoService gets (when the snapshot does not say). */
+export function serviceNameOfKey(key: string): string {
   const [namespace = '', name = ''] = key.split('/');
   return serviceNameOf(namespace, name);
 }

@@ -49,7 +49,7 @@ export class SwarmClient {
    * engine then keeps with the service as its registry credentials.
    */
   async createService(spec: ServiceSpec): Promise<string> {
-    const created = await this.call('create_service', () => this.dial<{ ID: string }>({ path: '/services/create', method: 'POST', options: { _body: spec } }));
+    const created = await this.call('create_service', () => this.write<{ ID: string }>({ path: '/services/create', options: { _body: spec } }));
     return created.ID;
   }
 
@@ -59,7 +59,7 @@ export class SwarmClient {
    * query string.
    */
   async updateService(id: string, version: number, spec: ServiceSpec): Promise<void> {
-    await this.call('update_service', () => this.dial({ path: `/services/${encodeURIComponent(id)}/update?`, method: 'POST', options: { _query: { version }, _body: spec } }));
+    await this.call('update_service', () => this.write({ path: `/services/${encodeURIComponent(id)}/update?`, options: { _query: { version }, _body: spec } }));
   }
 
   /**
@@ -92,10 +92,10 @@ export class SwarmClient {
     return (await this.call('list_tasks', () => this.docker.listTasks({ filters }))) as Task[];
   }
 
-  /** One request through dockerode's modem; the engine's error message becomes the error's. */
-  private dial<T>(options: { path: string; method: string; options: { _query?: object; _body: unknown } }): Promise<T> {
+  /** A service write through dockerode's modem; the engine's error message becomes the error's. */
+  private write<T>(options: { path: string; options: { _query?: object; _body: unknown } }): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.docker.modem.dial({ ...options, statusCodes: writeStatusCodes }, (error, data) => {
+      this.docker.modem.dial({ ...options, method: 'POST', statusCodes: writeStatusCodes }, (error, data) => {
         if (error) reject(error);
         else resolve(data as T);
       });
