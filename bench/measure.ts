@@ -1,14 +1,7 @@
-/** Small measuring helpers: timing, percentiles, child processes, service versions. */
+/** Small measuring helpers: percentiles, child processes, service versions. */
 import { spawn } from 'node:child_process';
 import type { SwarmClient } from '../src/adapters/docker/swarm-client.js';
 import { registerChild } from './engine.js';
-
-/** Runs `work` and returns its result with the wall time in milliseconds. */
-export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
-}
 
 /** The p-th percentile (0–100) of `values`, nearest-rank; NaN when empty. */
 export function percentile(values: readonly number[], p: number): number {

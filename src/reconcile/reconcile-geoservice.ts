@@ -2,7 +2,7 @@ import { ownerKey, planChanges, type PlanPolicy, type PlanStep } from '../core/d
 import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
 import type { Phase } from '../core/status/geoservice-status.js';
-import type { Service, UpdateState } from '../core/swarm/engine-api.js';
+import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
 import type { NetworkNames } from './network-names.js';
 import { ServiceWriter } from './service-writer.js';
 import type { RolloutMemory } from './rollout-memory.js';
@@ -136,7 +136,9 @@ async function stallOutcome(key: string, phase: Phase, service: Service, swarm: 
 async function lastTaskFailure(serviceId: string, swarm: SwarmPort): Promise<string | undefined> {
   const tasks = await swarm.listTasks({ service: [serviceId] });
   const failed = tasks.filter((task) => task.Status?.State === 'failed' || task.Status?.State === 'rejected');
-  const last = failed.sort((a, b) => (a.Status?.Timestamp ?? '').localeCompare(b.Status?.Timestamp ?? '')).pop();
+  // Parsed, not compared as text: RFC 3339 times drop trailing zeros of the fraction ("…00Z" vs "…00.1Z").
+  const at = (task: Task): number => Date.parse(task.Status?.Timestamp ?? '') || 0;
+  const last = failed.sort((a, b) => at(a) - at(b)).pop();
   return last?.Status?.Err ?? last?.Status?.Message;
 }
 

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
@@ -12,17 +12,34 @@ import { findEngineLeftovers } from '../../src/sandbox/engine-teardown.js';
 import { waitFor } from '../support/swarm.js';
 
 const manifests = join('.kargo', 'demo', 'manifests');
-let demo: ChildProcess | undefined;
-const output: string[] = [];
+const demos: ChildProcess[] = [];
 
 afterAll(() => {
-  if (demo?.pid === undefined || demo.exitCode !== null || demo.signalCode !== null) return;
-  try {
-    process.kill(-demo.pid, 'SIGKILL');
-  } catch {
-    // already gone
+  for (const demo of demos) {
+    if (demo.pid === undefined || demo.exitCode !== null || demo.signalCode !== null) continue;
+    try {
+      process.kill(-demo.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 });
+
+/** `npm start` in its own process group, its output collected line by line. */
+function startDemo(): { child: ChildProcess; output: string[]; printed: (pattern: RegExp) => string | undefined } {
+  const child = spawn('npm', ['start'], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KARGO_LISTEN: '127.0.0.1:0' } });
+  demos.push(child);
+  const output: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => output.push(line));
+  const printed = (pattern: RegExp): string | undefined => output.map((line) => pattern.exec(line)?.[1]).find((match) => match !== undefined);
+  return { child, output, printed };
+}
+
+/** Ctrl-C to the whole process group (npm, tsx and Kargo alike), as a terminal sends it. */
+function interrupt(child: ChildProcess): void {
+  if (child.pid === undefined) throw new Error('the demo has no pid');
+  process.kill(-child.pid, 'SIGINT');
+}
 
 interface StatusList {
   revision: string;
@@ -37,11 +54,7 @@ async function statusList(url: string): Promise<StatusList> {
 
 describe('npm start (kargo demo)', () => {
   it('runs Kargo on a throwaway swarm, rolls an edited service, and removes everything on Ctrl-C', async () => {
-    const child = spawn('npm', ['start'], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, KARGO_LISTEN: '127.0.0.1:0' } });
-    demo = child;
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => output.push(line));
-    const printed = (pattern: RegExp): string | undefined => output.map((line) => pattern.exec(line)?.[1]).find((match) => match !== undefined);
+    const { child, output, printed } = startDemo();
 
     const url = await waitFor('the demo to say where to look', () => printed(/status API\s+(http:\/\/127\.0\.0\.1:\d+)\//), { timeoutMs: 240_000, intervalMs: 250 });
     const dockerHost = printed(/DOCKER_HOST=(unix:\/\/\S+)/) ?? '';
@@ -67,8 +80,7 @@ describe('npm start (kargo demo)', () => {
     expect(after.revision).not.toBe(before.revision);
     expect(output.some((line) => line.includes('geo/mapserver configured (TaskTemplate.ContainerSpec.Env[RESPONSE])'))).toBe(true);
 
-    if (child.pid === undefined) throw new Error('the demo has no pid');
-    process.kill(-child.pid, 'SIGINT');
+    interrupt(child);
     // Ctrl-C reaches npm, tsx and Kargo alike (the whole process group); npm may exit first, so
     // the teardown is followed on the output, which Kargo keeps writing to.
     await waitFor('the teardown to finish', () => (output.some((line) => line.includes('nothing is left behind')) ? true : undefined), { timeoutMs: 180_000 }).catch((error: unknown) => {
@@ -77,6 +89,22 @@ describe('npm start (kargo demo)', () => {
     const stateDir = dirname(dockerHost.replace('unix://', ''));
     const netns = `kargo-${stateDir.split('/').pop() ?? ''}`;
     expect(findEngineLeftovers({ stateDir, netns })).toEqual([]);
+    expect(existsSync(join('.kargo', 'demo'))).toBe(false);
+  }, 480_000);
+
+  it('stops and removes everything when interrupted before every GeoService is Ready', async () => {
+    const { child, output, printed } = startDemo();
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    await waitFor('Kargo to start', () => (output.some((line) => line.includes('starting Kargo on them')) ? true : undefined), { timeoutMs: 240_000, intervalMs: 100 });
+    const stateDir = printed(/starting a private Docker engine in (\S+)/) ?? '';
+    interrupt(child);
+    await waitFor('the teardown to finish', () => (output.some((line) => line.includes('nothing is left behind')) ? true : undefined), { timeoutMs: 120_000 }).catch((error: unknown) => {
+      throw new Error(`${String(error)}; the demo's last lines:\n${output.slice(-15).join('\n')}`);
+    });
+    await exited;
+    expect(output.some((line) => line.includes('Kargo is running.'))).toBe(false);
+    expect(stateDir).not.toBe('');
+    expect(findEngineLeftovers({ stateDir, netns: `kargo-${basename(stateDir)}` })).toEqual([]);
     expect(existsSync(join('.kargo', 'demo'))).toBe(false);
   }, 480_000);
 });

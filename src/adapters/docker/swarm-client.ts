@@ -4,8 +4,6 @@ import type { EngineInfo, ListFilters, Node, Service, ServiceSpec, Task } from '
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { connectDocker, defaultDockerHost } from './docker-host.js';
 
-export type { ListFilters } from '../../core/swarm/engine-api.js';
-
 /**
  * Kargo's port to the Docker Engine's Swarm API: the few calls it makes, typed with the
  * Engine API's own shapes. dockerode does the HTTP; this class only gives its answers types.
@@ -144,7 +142,10 @@ export class SwarmClient {
   }
 }
 
-/** The answers of a service write: dockerode's own table, so that errors read the same. */
+/**
+ * The answers of a service write. docker-modem puts the engine's own message in the error for
+ * any status; this table only names the status.
+ */
 const writeStatusCodes = {
   200: true,
   201: true,

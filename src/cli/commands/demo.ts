@@ -44,6 +44,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     process.once('SIGINT', () => resolveSignal('SIGINT'));
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
   });
+  // A Ctrl-C before everything is Ready ends the waiting too (the handlers above fire only once).
+  const interrupted = { yes: false };
+  void stopped.then(() => (interrupted.yes = true));
   try {
     step(`building the local images (${elapsed()})`);
     await buildLocalImages(engine.docker, [localImages.http], (line) => io.stdout.write(`  ${style.dim(line)}\n`));
@@ -60,8 +63,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     });
     const url = `http://127.0.0.1:${String(runtime.port ?? 9469)}`;
     await Promise.race([runtime.started, stopped]);
-    await Promise.race([waitUntilAllReady(runtime.operator.controller.statuses, () => step(`every GeoService is Ready (${elapsed()})`)), stopped]);
-    io.stdout.write(`
+    await waitUntilAllReady(runtime.operator.controller.statuses, () => interrupted.yes, () => step(`every GeoService is Ready (${elapsed()})`));
+    if (!interrupted.yes) io.stdout.write(`
 ${style.green('Kargo is running.')} Where to look:
   manifests   ${manifests}   (edit one, e.g. spec.env.RESPONSE, and save)
   status      npx tsx src/cli/main.ts status --server ${url}
@@ -87,11 +90,12 @@ async function writeDemoManifests(directory: string): Promise<void> {
   for (const [file, resources] of byFile) writeFileSync(join(directory, basename(file)), demoManifestFile(`examples/${basename(file)}`, resources));
 }
 
-async function waitUntilAllReady(statuses: ReadonlyMap<string, GeoServiceStatus>, done: () => void): Promise<void> {
-  while (statuses.size === 0 || ![...statuses.values()].every(isReady)) {
-    await new Promise((resolveTick) => setTimeout(resolveTick, 500));
+/** Waits until every GeoService is Ready (then calls `done`), or until `stopped` says so. */
+async function waitUntilAllReady(statuses: ReadonlyMap<string, GeoServiceStatus>, stopped: () => boolean, done: () => void): Promise<void> {
+  while (!stopped() && (statuses.size === 0 || ![...statuses.values()].every(isReady))) {
+    await new Promise((resolveTick) => setTimeout(resolveTick, 200));
   }
-  done();
+  if (!stopped()) done();
 }
 
 async function tearDown(engine: PrivateEngine, workDir: string, step: (text: string) => void): Promise<void> {

@@ -11,9 +11,6 @@ export const ownershipLabels = {
 
 export const managedByKargo = 'kargo';
 
-/** The label filter that lists Kargo's services: `io.kargo.managed-by=kargo`. */
-export const managedServicesFilter = `${ownershipLabels.managedBy}=${managedByKargo}`;
-
 /** Labels that say where a spec came from rather than what it is: never a reason to update. */
 export const provenanceLabels: readonly string[] = [ownershipLabels.specHash, ownershipLabels.revision, ownershipLabels.source];
 
