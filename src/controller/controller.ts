@@ -66,6 +66,11 @@ export class Controller {
    * reconcile unless an event or a snapshot touched the key since (then it reads for itself).
    */
   private readonly listed = new Map<string, Service[]>();
+  /**
+   * One set per full-sync listing under way: the keys reconciled or changed meanwhile, whose
+   * state that listing may predate (they read their services for themselves instead).
+   */
+  private readonly touchedDuringListing = new Set<Set<string>>();
   /** Full syncs under way: each waits until every key it queued has been reconciled once. */
   private readonly syncs: { pending: Set<string>; done: () => void }[] = [];
 
@@ -119,7 +124,14 @@ export class Controller {
    * once each has been reconciled at least once.
    */
   async resync(): Promise<void> {
-    const all = await this.swarm.listServices({}, true);
+    const touched = new Set<string>();
+    this.touchedDuringListing.add(touched);
+    let all: Service[];
+    try {
+      all = await this.swarm.listServices({}, true);
+    } finally {
+      this.touchedDuringListing.delete(touched);
+    }
     const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? [])]);
     for (const service of all) {
       const key = service.Spec.Labels?.[ownershipLabels.geoService];
@@ -130,7 +142,10 @@ export class Controller {
     const inScope = [...keys].filter((key) => this.inScope(key));
     if (inScope.length === 0) return;
     const nameOf = (key: string): string => this.snapshot?.desired.get(key)?.spec.Name ?? serviceNameOfKey(key);
-    for (const [key, services] of liveServicesByKey(all, inScope, nameOf)) this.listed.set(key, services);
+    for (const [key, services] of liveServicesByKey(all, inScope, nameOf)) {
+      // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
+      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, services);
+    }
     await new Promise<void>((resolve) => {
       this.syncs.push({ pending: new Set(inScope), done: resolve });
       for (const key of inScope) this.queue.add(key);
@@ -141,7 +156,7 @@ export class Controller {
   serviceChanged(serviceName: string | undefined): void {
     const key = serviceName === undefined ? undefined : this.keysByName.get(serviceName);
     if (key === undefined || !this.inScope(key)) return;
-    this.listed.delete(key);
+    this.touch(key);
     this.queue.add(key);
   }
 
@@ -171,10 +186,17 @@ export class Controller {
       try {
         await this.process(key);
       } finally {
+        this.touch(key);
         this.queue.done(key);
         this.markSynced(key);
       }
     }
+  }
+
+  /** The key's services may have changed: no listing taken before now speaks for it. */
+  private touch(key: string): void {
+    this.listed.delete(key);
+    for (const touched of this.touchedDuringListing) touched.add(key);
   }
 
   private async process(key: string): Promise<void> {

@@ -107,6 +107,11 @@ export class WorkQueue {
     return this.processing.size;
   }
 
+  /** Whether a worker is processing `key` right now. */
+  isProcessing(key: string): boolean {
+    return this.processing.has(key);
+  }
+
   /** Seconds the longest-running key has been processed so far (0 when none). */
   longestRunningSeconds(): number {
     const now = this.now();

@@ -86,6 +86,21 @@ describe('kargo run', () => {
     expect(drift?.['fields']).toEqual(['Labels[intruder]']);
   });
 
+  it('never hands a key a full sync\'s listing taken before that key\'s own create', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
+    await k.waitForCondition('alpha', 'Ready');
+    const listing = k.swarm.holdFullListings();
+    const sync = k.operator?.controller.resync();
+    await listing.taken;
+    k.write('b.yaml', httpManifest(k.namespace, 'beta'));
+    await waitFor('beta to be created while the sync\'s listing is held', () => (k.swarm.writes.create === 2 ? true : undefined));
+    listing.release();
+    await sync;
+    await k.waitForCondition('beta', 'Ready');
+    expect(k.swarm.writes.create).toBe(2);
+    expect(k.logs.filter((line) => Number(line['level']) >= 50).map((line) => line['msg'])).toEqual([]);
+  });
+
   it('prunes the service of a deleted manifest', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha'), 'b.yaml': (ns) => httpManifest(ns, 'beta') });
     await k.waitForCondition('beta', 'Ready');

@@ -7,7 +7,7 @@ import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
-import type { Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
+import type { ListFilters, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { afterEach, inject } from 'vitest';
 import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
@@ -17,6 +17,37 @@ export class CountingSwarmClient extends SwarmClient {
   readonly writes = { create: 0, update: 0, remove: 0 };
   /** The specs of the creates sent, in order. */
   readonly created: ServiceSpec[] = [];
+
+  private held: { taken: () => void; released: Promise<void> } | undefined;
+
+  /**
+   * Makes the next listings of every service (a full sync's) slow: each is answered by the engine
+   * when sent, then held back until `release()`. `taken` resolves once the first was answered.
+   */
+  holdFullListings(): { taken: Promise<void>; release: () => void } {
+    let taken = (): void => undefined;
+    let release = (): void => undefined;
+    const takenPromise = new Promise<void>((resolve) => (taken = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.held = { taken, released };
+    return {
+      taken: takenPromise,
+      release: () => {
+        this.held = undefined;
+        release();
+      },
+    };
+  }
+
+  override async listServices(filters: ListFilters = {}, withStatus = false): Promise<Service[]> {
+    const services = await super.listServices(filters, withStatus);
+    const held = this.held;
+    if (held !== undefined && Object.keys(filters).length === 0) {
+      held.taken();
+      await held.released;
+    }
+    return services;
+  }
 
   override async createService(spec: ServiceSpec): Promise<string> {
     this.writes.create += 1;
