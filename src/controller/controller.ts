@@ -5,7 +5,7 @@ import { changedKeys, type Snapshot } from '../core/snapshot.js';
 import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
-import { liveServicesByKey, reconcileGeoService, serviceNameOfKey, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import { liveServicesByKey, reconcileGeoService, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
 import type { Service } from '../core/swarm/engine-api.js';
 import { RolloutMemory } from '../reconcile/rollout-memory.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
@@ -141,8 +141,7 @@ export class Controller {
     }
     const inScope = [...keys].filter((key) => this.inScope(key));
     if (inScope.length === 0) return;
-    const nameOf = (key: string): string => this.snapshot?.desired.get(key)?.spec.Name ?? serviceNameOfKey(key);
-    for (const [key, services] of liveServicesByKey(all, inScope, nameOf)) {
+    for (const [key, services] of liveServicesByKey(all, inScope)) {
       // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
       if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, services);
     }

@@ -50,7 +50,7 @@ export async function reconcileGeoService(
   listed?: readonly Service[],
 ): Promise<ReconcileOutcome> {
   const desired = snapshot.desired.get(key);
-  const found = listed ?? (await liveServicesOf(desired?.spec.Name ?? serviceNameOfKey(key), swarm));
+  const found = listed ?? (await liveServicesOf(serviceNameOfKey(key), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
   const policy: PlanPolicy = {
     ...settings,
@@ -182,10 +182,11 @@ function manifestProblemOf(key: string, services: readonly Service[], snapshot: 
 }
 
 /**
- * What `liveServicesOf` would read for each key, from one listing of every service: a full sync
- * then costs one request instead of one or two per GeoService.
+ * Each key's live services from one listing of every service, so that a full sync costs one
+ * request: the service holding the key's name (what `liveServicesOf` reads), and also any
+ * service labelled with the key under another name, which only a full sync can find (and prune).
  */
-export function liveServicesByKey(all: readonly Service[], keys: Iterable<string>, nameOf: (key: string) => string): Map<string, Service[]> {
+export function liveServicesByKey(all: readonly Service[], keys: Iterable<string>): Map<string, Service[]> {
   const byName = new Map(all.map((service) => [service.Spec.Name ?? '', service]));
   const owned = new Map<string, Service[]>();
   for (const service of all) {
@@ -195,7 +196,7 @@ export function liveServicesByKey(all: readonly Service[], keys: Iterable<string
   const result = new Map<string, Service[]>();
   for (const key of keys) {
     const services = owned.get(key) ?? [];
-    const holder = byName.get(nameOf(key));
+    const holder = byName.get(serviceNameOfKey(key));
     result.set(key, holder === undefined || services.includes(holder) ? services : [...services, holder]);
   }
   return result;
@@ -221,7 +222,7 @@ function servicesInReachOf(key: string, services: readonly Service[], wanted: bo
   return services.filter((service) => wanted || !isManagedByKargo(service.Spec.Labels) || ownerKey(service) === key);
 }
 
-/** The Swarm service name a key's GeoService gets (when the snapshot does not say). */
+/** The Swarm service name a key's GeoService gets (the renderer names it so too). */
 export function serviceNameOfKey(key: string): string {
   const [namespace = '', name = ''] = key.split('/');
   return serviceNameOf(namespace, name);

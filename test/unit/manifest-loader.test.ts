@@ -48,7 +48,7 @@ describe('createManifestLoader', () => {
     expect(resourceOf(await read(), 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'two' } } });
   });
 
-  it('forgets a deleted file', async () => {
+  it('drops the manifests of a file deleted since the last read', async () => {
     put('a.yaml', 'alpha');
     put('b.yaml', 'beta');
     await read();
