@@ -34,6 +34,13 @@ export interface ControllerObserver {
   statusRemoved?(key: string): void;
 }
 
+/** A full sync's listing of every service, and the keys touched while it was under way. */
+export interface ServiceListing {
+  readonly services: Promise<Service[]>;
+  /** Keys reconciled or changed from when the listing was asked for until the sync takes it: it may predate their state. */
+  readonly touched: Set<string>;
+}
+
 /**
  * Rollouts and task starts are polled at growing intervals, from the first to the last: a quick
  * update (zero replicas, a small service) is seen done almost at once, a long rollout costs few
@@ -67,8 +74,8 @@ export class Controller {
    */
   private readonly listed = new Map<string, Service[]>();
   /**
-   * One set per full-sync listing under way: the keys reconciled or changed meanwhile, whose
-   * state that listing may predate (they read their services for themselves instead).
+   * One set per full-sync listing not yet taken by its sync: the keys reconciled or changed
+   * meanwhile, whose state that listing may predate (they read their services for themselves instead).
    */
   private readonly touchedDuringListing = new Set<Set<string>>();
   /** Full syncs under way: each waits until every key it queued has been reconciled once. */
@@ -123,12 +130,11 @@ export class Controller {
    * Queues every key there is: each desired GeoService and each service Kargo owns. Resolves
    * once each has been reconciled at least once.
    */
-  async resync(): Promise<void> {
-    const touched = new Set<string>();
-    this.touchedDuringListing.add(touched);
+  async resync(listing: ServiceListing = this.startListing()): Promise<void> {
+    const { services, touched } = listing;
     let all: Service[];
     try {
-      all = await this.swarm.listServices({}, true);
+      all = await services;
     } finally {
       this.touchedDuringListing.delete(touched);
     }
@@ -149,6 +155,20 @@ export class Controller {
       this.syncs.push({ pending: new Set(inScope), done: resolve });
       for (const key of inScope) this.queue.add(key);
     });
+  }
+
+  /**
+   * Lists every service (and the networks) now, for a full sync that starts later: the operator's
+   * first sync lists while the manifests are being read, so the engine answers meanwhile.
+   */
+  startListing(): ServiceListing {
+    const touched = new Set<string>();
+    this.touchedDuringListing.add(touched);
+    const services = this.swarm.listServices({}, true);
+    // Awaited by resync; until then a failure must not count as unhandled.
+    services.catch(() => undefined);
+    this.networks.prefetch();
+    return { services, touched };
   }
 
   /** A Docker service event: queue the GeoService owning that service, if any. */

@@ -6,7 +6,7 @@ import { ManifestSource, type SourceRead } from '../adapters/files/manifest-sour
 import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
 import { describeError } from '../errors.js';
-import { Controller, type ControllerObserver, type ControllerSettings } from './controller.js';
+import { Controller, type ControllerObserver, type ControllerSettings, type ServiceListing } from './controller.js';
 
 export interface OperatorSettings extends ControllerSettings {
   readonly manifests: string;
@@ -76,10 +76,11 @@ export class Operator {
       { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000 },
     );
     this.source = source;
+    const listing = this.controller.startListing();
     this.takeRead(await (this.settings.watch ? source.start() : source.readNow()));
     this.controller.start();
     if (this.settings.watch) this.followEvents();
-    await this.fullSync();
+    await this.fullSync(listing);
     this.firstSyncDone = true;
     this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
     if (this.settings.resyncMs > 0) this.scheduleResync();
@@ -131,8 +132,8 @@ export class Operator {
     });
   }
 
-  private async fullSync(): Promise<void> {
-    await this.controller.resync();
+  private async fullSync(listing?: ServiceListing): Promise<void> {
+    await this.controller.resync(listing);
     this.observer.synced?.(new Date());
   }
 

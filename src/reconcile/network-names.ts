@@ -38,6 +38,11 @@ export class NetworkNames {
     return { ...spec, TaskTemplate: { ...spec.TaskTemplate, Networks } };
   }
 
+  /** Lists the networks now, ahead of the writes that will need them (a failure is left to those). */
+  prefetch(): void {
+    this.refresh().catch(() => undefined);
+  }
+
   /** Drops what was listed: a write failed, and a network may have been replaced since. */
   forget(): void {
     this.names = new Map();

@@ -14,17 +14,31 @@ export function diffService(
   context?: LiveContext,
 ): ChangeSetEntry {
   // One side missing: every leaf of the other is a change (no defaults to fill in, nothing to merge).
-  if (desired === undefined) {
-    const removed = live === undefined ? [] : [...comparableSpec(live, context)].map(([path, from]) => ({ path, from }));
-    return { name, action: 'deleted', changes: removed, recreateReasons: [] };
-  }
-  if (live === undefined) return { name, action: 'created', changes: [...comparableSpec(desired)].map(([path, to]) => ({ path, to })), recreateReasons: [] };
+  if (desired === undefined) return everyLeaf(name, 'deleted', () => (live === undefined ? new Map() : comparableSpec(live, context)), 'from');
+  if (live === undefined) return everyLeaf(name, 'created', () => comparableSpec(desired), 'to');
   const changes = fieldChanges(comparableSpec(live, context), comparableSpec(desired));
   return {
     name,
     action: changes.length === 0 ? 'unchanged' : 'configured',
     changes,
     recreateReasons: recreateReasons(desired, live),
+  };
+}
+
+/**
+ * A create or a delete: each leaf of the one side is a change. Listed when first read, because
+ * only \`kargo diff\` shows them: a controller creating 500 services would flatten 500 specs for nothing.
+ */
+function everyLeaf(name: string, action: 'created' | 'deleted', leaves: () => ComparableSpec, side: 'from' | 'to'): ChangeSetEntry {
+  let changes: FieldChange[] | undefined;
+  return {
+    name,
+    action,
+    get changes(): FieldChange[] {
+      changes ??= [...leaves()].map(([path, value]) => ({ path, [side]: value }));
+      return changes;
+    },
+    recreateReasons: [],
   };
 }
 
