@@ -7,12 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrivateEngine } from '../src/sandbox/private-engine.js';
 import { benchServices, composeYaml, manifestPath, manifestYaml, withEnv, writeManifests, type BenchService } from './fixtures.js';
-import { movedServices, quiet, removeNamespace, settledVersions, withCpu, type CpuCost } from './measure.js';
+import { movedServices, quiet, removeNamespace, runChild, settledVersions, withCpu, type CpuCost } from './measure.js';
+import { imageNodeFlags, repoRoot } from './paths.js';
 import type { Say } from './progress.js';
 import { countByOperation, type Operation } from './request-counter.js';
 import { recordServiceUpdates } from './service-events.js';
 import { dockerdPid, exitedChildrenCpuMs, ownCpuMs, processCpuMs } from './system.js';
-import { kargoOnce, stackDeploy, type KargoOnceResult } from './tools.js';
+import { kargoOnce, kargoOnceArgs, stackDeploy, type KargoOnceResult } from './tools.js';
 
 export interface SizeContext {
   readonly engine: PrivateEngine;
@@ -132,6 +133,32 @@ export async function kargoColdWithWorkers(context: SizeContext, workers: number
     const moved = (await settledVersions(engine.swarm, namespace)).size;
     await removeNamespace(engine.swarm, namespace);
     runs.push(kargoRun({ once, cpu, moved }));
+  }
+  return runs;
+}
+
+/**
+ * Kargo's cold converge as a shell or a CI job runs it: a fresh `node dist/cli/main.js run --once`
+ * process each time (Node.js start, module loading, schema compile and JIT warm-up included),
+ * each into a throwaway namespace, removed after.
+ */
+export async function kargoColdAsProcess(context: SizeContext): Promise<Runs> {
+  const { engine, n, root, workers, repeats, say } = context;
+  const dockerd = dockerdPid(engine.stateDir);
+  const runs: ToolRun[] = [];
+  for (let round = 1; round <= repeats; round++) {
+    const namespace = `${namesAt(n).namespace}-p${String(round)}`;
+    const dir = join(root, `${namesAt(n).manifests}-p${String(round)}`);
+    writeManifests(dir, benchServices(n), namespace);
+    await quiet(() => processCpuMs(dockerd));
+    const args = [...imageNodeFlags(), 'dist/cli/main.js', ...kargoOnceArgs(dir, namespace, workers)];
+    const env = { ...process.env, DOCKER_HOST: engine.dockerHost };
+    const { result, cpu } = await withCpu(exitedChildrenCpuMs, () => processCpuMs(dockerd), () => runChild(process.execPath, args, env, repoRoot));
+    if (result.code !== 0) throw new Error(`node dist/cli/main.js run --once exited ${String(result.code)}: ${result.stderr.slice(0, 2000)}`);
+    const moved = (await settledVersions(engine.swarm, namespace)).size;
+    say(`  kargo cold converge as a fresh process ${String(round)}/${String(repeats)} N=${String(n)}: ${result.ms.toFixed(0)} ms, ${String(moved)} service(s) created`);
+    await removeNamespace(engine.swarm, namespace);
+    runs.push({ ms: result.ms, cpu, moved });
   }
   return runs;
 }

@@ -105,7 +105,7 @@ store and filters them.`;
 /** "Why": every comparison Kargo lost, and every converge target it missed, with this run's numbers. */
 export function whySection(input: NotesInput): string {
   const lines: string[] = [];
-  for (const { n, kargo, stack } of input.converge) {
+  for (const { n, kargo, stack, kargoAsProcess } of input.converge) {
     const cold = [medianRun(kargo.cold), medianRun(stack.cold)] as const;
     const noop = [medianRun(kargo.noop), medianRun(stack.noop)] as const;
     const coldRatio = cold[1].ms / cold[0].ms;
@@ -114,6 +114,7 @@ export function whySection(input: NotesInput): string {
     else if (cold[0].ms > cold[1].ms || (n === coldTargetSize && coldRatio < coldSpeedupTarget)) lines.push(comparisonLine('cold converge', n, ...cold));
     if (tie(...noop)) lines.push(`- no-op resync, N=${String(n)}: a tie (Kargo ${ms(noop[0].ms)}, the CLI ${ms(noop[1].ms)}, medians; within 5%).`);
     else if (noop[0].ms > noop[1].ms) lines.push(comparisonLine('no-op resync', n, ...noop));
+    if (kargoAsProcess !== undefined && kargoAsProcess.length > 0) lines.push(processLine(n, medianRun(kargoAsProcess), ...cold));
   }
   if (lines.length === 0) return '## Why\n\nKargo was not slower than `docker stack deploy` in any comparison of this run, and met its converge targets.';
   return `## Why Kargo is slower than \`docker stack deploy\`, or not fast enough, where it is
@@ -121,6 +122,12 @@ export function whySection(input: NotesInput): string {
 ${lines.join('\n')}
 ${floorLine(input)}
 - ${workersLine(input)}${profileLine(input)}`;
+}
+
+/** Kargo's cold converge as a fresh process against its in-process runs and the CLI. */
+function processLine(n: number, fresh: ToolRun, inProcess: ToolRun, stack: ToolRun): string {
+  const ratio = stack.ms / fresh.ms;
+  return `- cold converge as a fresh process, N=${String(n)}: \`node dist/cli/main.js run --once\` took ${ms(fresh.ms)} (median; CPU ${ms(fresh.cpu.toolMs)}), against ${ms(inProcess.ms)} for the in-process runs and ${ms(stack.ms)} for the CLI (${ratio >= 1 ? `Kargo ${times(ratio)} faster` : `Kargo ${times(1 / ratio)} slower`}). The difference from the in-process runs is Node.js's start, loading Kargo's modules, compiling the schema and running Kargo's code before V8 has optimised it (the in-process runs follow other runs in the same process); the CLI is a compiled Go program and pays none of this.`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ensureBuilt } from './build.js';
-import { kargoColdWithWorkers, kargoSeries, namesAt, stackSeries, type Runs } from './converge.js';
+import { kargoColdAsProcess, kargoColdWithWorkers, kargoSeries, namesAt, stackSeries, type Runs } from './converge.js';
 import { convergeRows, type ConvergeResult } from './converge-rows.js';
 import { withEngine } from './engine.js';
 import { profileKargo, type KargoProfiles } from './kargo-profile.js';
@@ -49,7 +49,7 @@ function add(collected: Collected, part: { rows: Row[]; misses: Miss[] }): void 
 
 async function runBench(options: BenchOptions, root: string, collected: Collected): Promise<void> {
   const wants = (phase: Parameters<typeof options.phases.has>[0]): boolean => options.phases.has(phase);
-  if (wants('validate') || wants('resources')) {
+  if (wants('validate') || wants('resources') || wants('converge')) {
     const warning = await ensureBuilt(repoRoot, say);
     if (warning !== undefined) collected.warnings.push(warning);
   }
@@ -88,10 +88,12 @@ async function runBench(options: BenchOptions, root: string, collected: Collecte
       }
       await removeNamespace(engine.swarm, namesAt(n).namespace);
       if (!wants('converge')) continue;
+      // On an engine without Kargo's series, as the stack deploys below find it.
+      const kargoAsProcess = await kargoColdAsProcess(context);
       say(`N=${String(n)}: docker stack deploy`);
       const stack = await stackSeries(context);
       await removeNamespace(engine.swarm, namesAt(n).stack);
-      const result = { n, kargo, stack };
+      const result = { n, kargo, stack, kargoAsProcess };
       collected.converge.push(result);
       add(collected, convergeRows(result, options.workers));
     }
