@@ -27,7 +27,6 @@ WORKDIR /app
 COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY package.json ./
-COPY crds ./crds
 ENV NODE_ENV=production \
     KARGO_LISTEN=0.0.0.0:9469 \
     KARGO_GIT_DIR=/var/lib/kargo/git

@@ -1,11 +1,10 @@
 /** Helpers to turn manifests into the specs integration tests create on the test swarm. */
 import { inject } from 'vitest';
-import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
+import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
-import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
 
-const validate = compileSchemaValidator(readGeoServiceSchema());
+const validate = validateGeoService;
 
 /** The one valid GeoService in `yaml`; throws with the problems when there is none. */
 export function manifestFromYaml(yaml: string): LoadedManifest['resource'] {

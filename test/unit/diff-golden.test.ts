@@ -7,16 +7,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
 import { formatPlan } from '../../src/core/diff/format-plan.js';
 import { planChanges, type DesiredService, type PlanPolicy } from '../../src/core/diff/plan-changes.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
+import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
 import { renderServiceSpec } from '../../src/core/render/render-service-spec.js';
 import type { Service } from '../../src/core/swarm/engine-api.js';
 
 const casesDir = 'test/fixtures/diff';
-const validate = compileSchemaValidator(readGeoServiceSchema());
+const validate = validateGeoService;
 
 const cases = readdirSync(casesDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

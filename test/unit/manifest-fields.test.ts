@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
 import { findManifestFiles } from '../../src/adapters/files/manifest-files.js';
 import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../src/core/manifest/manifest-set.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
+import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { readCrdSchema } from '../../scripts/generated-artifacts.js';
 
 type Json = string | number | boolean | null | undefined | readonly Json[] | { readonly [key: string]: Json };
 /** Part of a manifest, merged into the base one; `undefined` removes a field. */
@@ -33,7 +33,7 @@ interface FieldRow {
   readonly invalid: readonly InvalidValue[];
 }
 
-const validate = compileSchemaValidator(readGeoServiceSchema());
+const validate = validateGeoService;
 const base: Patch = { apiVersion: 'kargo.io/v1alpha1', kind: 'GeoService', metadata: { name: 'web' }, spec: { image: 'nginx:1.27' } };
 
 function isMap(value: Json): value is Patch {
@@ -555,7 +555,7 @@ const invalidRows = fieldRows.flatMap((row) => row.invalid.map((invalid) => ({ .
 
 describe('GeoService fields', () => {
   it('has a row for every field of the CRD, and no row for a field the CRD lacks', () => {
-    const crdFields = [...new Set(fieldsOf(readGeoServiceSchema(), ''))].sort();
+    const crdFields = [...new Set(fieldsOf(readCrdSchema(), ''))].sort();
     expect([...new Set(fieldRows.map((row) => row.field))].sort()).toEqual(crdFields);
   });
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readGeoServiceSchema } from '../../src/adapters/files/geoservice-schema.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { compileSchemaValidator } from '../../src/core/manifest/schema-validator.js';
+import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 import { renderServiceSpec, specHash } from '../../src/core/render/render-service-spec.js';
 import { ownershipLabels } from '../../src/core/render/ownership.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
 
-const validate = compileSchemaValidator(readGeoServiceSchema());
+const validate = validateGeoService;
 const context = { revision: 'abc123', sourceFile: 'geo/web.yaml' };
 
 function load(spec: string, metadata = 'name: web\n  namespace: geo'): LoadedManifest['resource'] {

@@ -1,6 +1,5 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { FieldPath } from './field-path.js';
-import { kargoFormats, type KargoFormat } from './units.js';
 
 /** One way a document breaks the schema, at `path`. `atKey` when the key itself is at fault (unknown field). */
 export interface SchemaIssue {
@@ -22,20 +21,17 @@ const patternMeanings: Record<string, string> = {
 };
 
 /**
- * Compiles the GeoService openAPIV3Schema once. The `x-kargo-format` keyword checks durations,
- * sizes and CPU amounts with the same parsers rendering uses, so what validates also renders.
+ * An ajv validation function: true, or false with `errors` set. Both `ajv.compile` and the
+ * standalone code `npm run generate` writes from it are one.
  */
-export function compileSchemaValidator(schema: object): SchemaValidator {
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  ajv.addKeyword({
-    keyword: 'x-kargo-format',
-    type: 'string',
-    schemaType: 'string',
-    validate: (format: KargoFormat, data: string) => kargoFormats[format].parse(data) !== undefined,
-    error: { message: (cxt) => `must be ${kargoFormats[cxt.schema as KargoFormat].expected}` },
-  });
-  const validate = ajv.compile(schema);
-  return (document) => (validate(document) ? [] : describeErrors(resolveAlternatives(validate.errors ?? []), document));
+export interface SchemaCheck {
+  (document: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** Turns ajv's errors into issues in the words of YAML users (see schema-compiler.ts for the ajv settings they need). */
+export function schemaValidatorOf(check: SchemaCheck): SchemaValidator {
+  return (document) => (check(document) ? [] : describeErrors(resolveAlternatives(check.errors ?? []), document));
 }
 
 /**
