@@ -103,16 +103,18 @@ export async function measureReaction(engine: PrivateEngine, n: number, edits: n
   const dockerd = dockerdPid(engine.stateDir);
   await quiet(() => processCpuMs(dockerd));
   const startedAt = performance.now();
-  const runtime = await startRuntime({ swarm, logger: createLogger('silent'), version: kargoVersion(), settings: { ...config, retryFailures: true, watch: true } });
+  const runtime = await startRuntime({ swarm, logger: createLogger('silent'), version: kargoVersion(), listen: '127.0.0.1:0', settings: { ...config, retryFailures: true, watch: true } });
   const result = {
     n, debounce, workers, firstSyncWrites: 0, firstSyncMs: 0,
     fileSent: [] as number[], fileDone: [] as number[], driftSent: [] as number[], driftDone: [] as number[],
     missed: 0, notReverted: 0, totalWrites: 0,
   };
+  const metrics = runtime.metrics;
   try {
+    if (metrics === undefined) throw new Error('a listening Kargo keeps its metrics');
     await runtime.started;
     result.firstSyncMs = performance.now() - startedAt;
-    result.firstSyncWrites = await dockerWrites(runtime.metrics.registry);
+    result.firstSyncWrites = await dockerWrites(metrics.registry);
     await waitSettled(runtime, 10_000);
     const step = Math.max(1, Math.floor(n / edits));
     say(`  reaction N=${String(n)}: ${String(edits)} manifest edits`);
@@ -156,7 +158,7 @@ export async function measureReaction(engine: PrivateEngine, n: number, edits: n
       }
       await waitSettled(runtime, 5000);
     }
-    result.totalWrites = await dockerWrites(runtime.metrics.registry);
+    result.totalWrites = await dockerWrites(metrics.registry);
   } finally {
     await runtime.stop();
   }
@@ -179,7 +181,7 @@ export function reactionRows(result: ReactionResult): { rows: Row[]; misses: Mis
   const driftMet = driftP99 < driftTargetMs && result.missed === 0 && result.notReverted === 0;
   if (!fileMet) misses.push({ what: `Reaction to a manifest edit at N=${String(n)}`, why: `p99 ${ms(fileP99)} (target < ${ms(fileTargetMs)}); ${String(result.missed)} edit(s) not answered within ${ms(waitForUpdateMs)}. See "Why" below.` });
   if (!driftMet) misses.push({ what: `Reverting an out-of-band edit at N=${String(n)}`, why: `p99 ${ms(driftP99)} (target < ${ms(driftTargetMs)}); ${String(result.notReverted)} not reverted.` });
-  const command = `\`kargo run --manifests $BENCH/${names.manifests} --namespaces ${names.namespace} --workers ${String(result.workers)} --debounce ${result.debounce}\` (in-process startRuntime, watching files and Docker events)`;
+  const command = `\`kargo run --manifests $BENCH/${names.manifests} --namespaces ${names.namespace} --workers ${String(result.workers)} --debounce ${result.debounce} --listen 127.0.0.1:0\` (in-process startRuntime, watching files and Docker events)`;
   const rows: Row[] = [
     {
       what: '4a. Reaction: manifest file write → update request sent',

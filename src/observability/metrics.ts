@@ -39,13 +39,10 @@ export class KargoMetrics {
   private queue: WorkQueue | undefined;
   private statuses: ReadonlyMap<string, GeoServiceStatus> | undefined;
 
-  /**
-   * `processMetrics`: Node.js's own (CPU, memory, event loop lag). Only worth their start-up
-   * cost (an event loop monitor among them) when something scrapes them.
-   */
-  constructor(version: string, { processMetrics = true }: { processMetrics?: boolean } = {}) {
+  /** With Node.js's own metrics (CPU, memory, event loop lag) too. */
+  constructor(version: string) {
     const registers = [this.registry];
-    if (processMetrics) collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry });
     const queueName = { name: controllerName };
     this.reconcileTotal = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers });
     for (const result of reconcileResults) this.reconcileTotal.inc({ controller: controllerName, result }, 0);

@@ -2,15 +2,15 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { SwarmClient } from '../adapters/docker/swarm-client.js';
 import { GitSync, type GitSourceSettings } from '../adapters/git/git-sync.js';
-import { createStatusServer, listen } from '../adapters/http/status-server.js';
 import { describeError } from '../errors.js';
 import { Operator, type OperatorSettings } from '../controller/operator.js';
-import { KargoMetrics } from '../observability/metrics.js';
+import type { KargoMetrics } from '../observability/metrics.js';
 
-/** Kargo running: the operator, its metrics and, unless told otherwise, its HTTP server. */
+/** Kargo running: the operator and, when it listens, its HTTP server and metrics. */
 export interface KargoRuntime {
   readonly operator: Operator;
-  readonly metrics: KargoMetrics;
+  /** Kept only when served (`listen`): nothing else reads them. */
+  readonly metrics?: KargoMetrics;
   /** The port the HTTP server listens on, when it runs. */
   readonly port?: number;
   /** Resolves after the first full sync. */
@@ -31,19 +31,24 @@ export interface RuntimeOptions {
 
 /**
  * Wires metrics into the Docker client and the controller, starts the HTTP server (so that
- * `/readyz` answers 503 during the first sync), then the operator.
+ * `/readyz` answers 503 during the first sync), then the operator. Without `listen` there is
+ * no one to read metrics: prom-client is not even loaded (a `run --once` starts ~30 ms sooner,
+ * and no request or reconcile updates a metric).
  */
 export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntime> {
-  const metrics = new KargoMetrics(options.version, { processMetrics: options.listen !== undefined });
-  options.swarm.onRequest = (operation, code) => metrics.dockerRequest(operation, code);
+  const metrics = options.listen === undefined ? undefined : new (await import('../observability/metrics.js')).KargoMetrics(options.version);
+  if (metrics !== undefined) options.swarm.onRequest = (operation, code) => metrics.dockerRequest(operation, code);
   const git = options.git === undefined ? undefined : await startGitSource(options.git, options.logger);
   const settings = git === undefined ? options.settings : { ...options.settings, manifests: git.sync.manifestsPath };
-  const operator = new Operator(options.swarm, options.logger, settings, {
-    ...metrics.controllerObserver(),
-    sourceRead: (read) => metrics.sourceRead(read),
-    synced: (at) => metrics.synced(at),
-  });
-  metrics.watchController(operator.controller);
+  const operator = new Operator(
+    options.swarm,
+    options.logger,
+    settings,
+    metrics === undefined
+      ? {}
+      : { ...metrics.controllerObserver(), sourceRead: (read) => metrics.sourceRead(read), synced: (at) => metrics.synced(at) },
+  );
+  metrics?.watchController(operator.controller);
   let server: Server | undefined;
   let port: number | undefined;
   const refresh = async (): Promise<void> => {
@@ -51,7 +56,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     await operator.refreshSource();
   };
   if (git !== undefined) git.onTick(refresh);
-  if (options.listen !== undefined) {
+  if (options.listen !== undefined && metrics !== undefined) {
+    const { createStatusServer, listen } = await import('../adapters/http/status-server.js');
     server = createStatusServer({ ...operator.statusSource(), refresh }, metrics.registry);
     port = await listen(server, options.listen);
     options.logger.info({ listen: options.listen, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);
@@ -59,7 +65,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
   const started = operator.start();
   return {
     operator,
-    metrics,
+    ...(metrics === undefined ? {} : { metrics }),
     ...(port === undefined ? {} : { port }),
     started,
     stop: async () => {

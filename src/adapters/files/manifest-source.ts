@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { describeError } from '../../errors.js';
 import { gitCheckoutOf, revisionOf } from '../git/git-revision.js';
@@ -75,6 +75,8 @@ export class ManifestSource {
 
   /** Watches the resolved directory (a git-sync symlink swap is caught by checkRelink); resolves once the watch is armed. */
   private async watchTarget(): Promise<void> {
+    // Loaded only to watch: `run --once`, `validate` and `diff` never need it.
+    const { watch } = await import('chokidar');
     const watcher = watch(this.target, {
       ignoreInitial: true,
       followSymlinks: true,
