@@ -27,7 +27,7 @@ export function diffService(
 
 /**
  * A create or a delete: each leaf of the one side is a change. Listed when first read, because
- * only \`kargo diff\` shows them: a controller creating 500 services would flatten 500 specs for nothing.
+ * only `kargo diff` shows them: a controller creating 500 services would flatten 500 specs for nothing.
  */
 function everyLeaf(name: string, action: 'created' | 'deleted', leaves: () => ComparableSpec, side: 'from' | 'to'): ChangeSetEntry {
   let changes: FieldChange[] | undefined;

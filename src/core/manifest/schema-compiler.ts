@@ -2,12 +2,12 @@ import { _, Ajv, type CodeOptions, type KeywordCxt } from 'ajv';
 import { kargoFormats, type KargoFormat } from './units.js';
 
 /**
- * The ajv instance that compiles the GeoService schema (`npm run generate` writes its standalone
- * code to geoservice-validator.generated.ts, which is what Kargo runs): every error (allErrors), with the data and
- * the parent schema in it (verbose: the did-you-mean and the messages read them). The
- * `x-kargo-format` keyword checks durations, sizes and CPU amounts with the same parsers
- * rendering uses, so what validates also renders. Its check is generated code that names
- * `kargoFormats`, so that ajv's standalone code (`npm run generate`) can refer to it too.
+ * The ajv instance that compiles the GeoService schema; `npm run generate` writes its standalone
+ * code to geoservice-validator.generated.ts, which is what Kargo runs. Every error (allErrors),
+ * with the data and the parent schema in it (verbose: the messages and the did-you-mean read
+ * them). The `x-kargo-format` keyword checks durations, sizes and CPU amounts with the parsers
+ * rendering uses, so what validates also renders; its check is generated code naming
+ * `kargoFormats`, which the standalone code imports.
  */
 export function geoServiceAjv(code: CodeOptions = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code });
