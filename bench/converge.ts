@@ -139,7 +139,7 @@ export async function kargoColdWithWorkers(context: SizeContext, workers: number
 
 /**
  * Kargo's cold converge as a shell or a CI job runs it: a fresh `node dist/cli/main.js run --once`
- * process each time (Node.js start, module loading, schema compile and JIT warm-up included),
+ * process each time (Node.js start, module loading and JIT warm-up included),
  * each into a throwaway namespace, removed after.
  */
 export async function kargoColdAsProcess(context: SizeContext): Promise<Runs> {

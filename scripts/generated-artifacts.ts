@@ -1,20 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { renderJsonSchema, renderReference, renderTypes, spliceSection, type SchemaNode } from './crd-codegen.js';
+import { crdPath, readCrdSchema } from './crd.js';
+import { renderJsonSchema, renderReference, renderTypes, spliceSection } from './crd-codegen.js';
 import { renderMetrics, renderPresets, renderRunFlags } from './readme-sections.js';
 import { renderPrecompiledValidator } from './validator-codegen.js';
-
-export const crdPath = 'crds/geoservice.yaml';
-
-/** The CRD's openAPIV3Schema: the one definition of what a GeoService may say. */
-export function readCrdSchema(): SchemaNode {
-  const crd = parse(readFileSync(crdPath, 'utf8')) as {
-    spec: { versions: { schema: { openAPIV3Schema: SchemaNode } }[] };
-  };
-  const schema = crd.spec.versions[0]?.schema.openAPIV3Schema;
-  if (schema === undefined) throw new Error(`${crdPath} has no openAPIV3Schema`);
-  return schema;
-}
 
 /** Every file derived from the CRD, with the content it must have. */
 export function generatedArtifacts(): { path: string; content: string }[] {

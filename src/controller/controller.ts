@@ -158,8 +158,8 @@ export class Controller {
   }
 
   /**
-   * Lists every service (and the networks) now, for a full sync that starts later: the operator's
-   * first sync lists while the manifests are being read, so the engine answers meanwhile.
+   * Lists every service (and the networks, if never listed) now, for a full sync that starts
+   * later: `run --once` lists while the manifests are being read, so the engine answers meanwhile.
    */
   startListing(): ServiceListing {
     const touched = new Set<string>();

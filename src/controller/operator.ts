@@ -76,7 +76,9 @@ export class Operator {
       { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000 },
     );
     this.source = source;
-    const listing = this.controller.startListing();
+    // Not when watching: an edit made during the read would then be in neither the listing nor
+    // the event stream (it follows from after the read), and stay unseen until a resync.
+    const listing = this.settings.watch ? undefined : this.controller.startListing();
     this.takeRead(await (this.settings.watch ? source.start() : source.readNow()));
     this.controller.start();
     if (this.settings.watch) this.followEvents();

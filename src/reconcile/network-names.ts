@@ -38,9 +38,9 @@ export class NetworkNames {
     return { ...spec, TaskTemplate: { ...spec.TaskTemplate, Networks } };
   }
 
-  /** Lists the networks now, ahead of the writes that will need them (a failure is left to those). */
+  /** Lists the networks now if none is known yet, ahead of the writes that will need them (a failure is left to those). */
   prefetch(): void {
-    this.refresh().catch(() => undefined);
+    if (this.names.size === 0) this.refresh().catch(() => undefined);
   }
 
   /** Drops what was listed: a write failed, and a network may have been replaced since. */

@@ -36,7 +36,8 @@ export interface RuntimeOptions {
  * and no request or reconcile updates a metric).
  */
 export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntime> {
-  const metrics = options.listen === undefined ? undefined : new (await import('../observability/metrics.js')).KargoMetrics(options.version);
+  const served = options.listen === undefined ? undefined : { address: options.listen, metrics: await loadMetrics(options.version) };
+  const metrics = served?.metrics;
   if (metrics !== undefined) options.swarm.onRequest = (operation, code) => metrics.dockerRequest(operation, code);
   const git = options.git === undefined ? undefined : await startGitSource(options.git, options.logger);
   const settings = git === undefined ? options.settings : { ...options.settings, manifests: git.sync.manifestsPath };
@@ -56,11 +57,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     await operator.refreshSource();
   };
   if (git !== undefined) git.onTick(refresh);
-  if (options.listen !== undefined && metrics !== undefined) {
+  if (served !== undefined) {
     const { createStatusServer, listen } = await import('../adapters/http/status-server.js');
-    server = createStatusServer({ ...operator.statusSource(), refresh }, metrics.registry);
-    port = await listen(server, options.listen);
-    options.logger.info({ listen: options.listen, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);
+    server = createStatusServer({ ...operator.statusSource(), refresh }, served.metrics.registry);
+    port = await listen(server, served.address);
+    options.logger.info({ listen: served.address, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);
   }
   const started = operator.start();
   return {
@@ -77,6 +78,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
       });
     },
   };
+}
+
+async function loadMetrics(version: string): Promise<KargoMetrics> {
+  const { KargoMetrics } = await import('../observability/metrics.js');
+  return new KargoMetrics(version);
 }
 
 interface GitSource {

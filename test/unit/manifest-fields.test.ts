@@ -13,7 +13,7 @@ import { findManifestFiles } from '../../src/adapters/files/manifest-files.js';
 import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../src/core/manifest/manifest-set.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
 import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
-import { readCrdSchema } from '../../scripts/generated-artifacts.js';
+import { readCrdSchema } from '../../scripts/crd.js';
 
 type Json = string | number | boolean | null | undefined | readonly Json[] | { readonly [key: string]: Json };
 /** Part of a manifest, merged into the base one; `undefined` removes a field. */

@@ -14,8 +14,8 @@ export function diffService(
   context?: LiveContext,
 ): ChangeSetEntry {
   // One side missing: every leaf of the other is a change (no defaults to fill in, nothing to merge).
-  if (desired === undefined) return everyLeaf(name, 'deleted', () => (live === undefined ? new Map() : comparableSpec(live, context)), 'from');
-  if (live === undefined) return everyLeaf(name, 'created', () => comparableSpec(desired), 'to');
+  if (desired === undefined) return createdOrDeletedEntry(name, 'deleted', () => (live === undefined ? new Map() : comparableSpec(live, context)), 'from');
+  if (live === undefined) return createdOrDeletedEntry(name, 'created', () => comparableSpec(desired), 'to');
   const changes = fieldChanges(comparableSpec(live, context), comparableSpec(desired));
   return {
     name,
@@ -29,13 +29,13 @@ export function diffService(
  * A create or a delete: each leaf of the one side is a change. Listed when first read, because
  * only `kargo diff` shows them: a controller creating 500 services would flatten 500 specs for nothing.
  */
-function everyLeaf(name: string, action: 'created' | 'deleted', leaves: () => ComparableSpec, side: 'from' | 'to'): ChangeSetEntry {
+function createdOrDeletedEntry(name: string, action: 'created' | 'deleted', leaves: () => ComparableSpec, side: 'from' | 'to'): ChangeSetEntry {
   let changes: FieldChange[] | undefined;
   return {
     name,
     action,
     get changes(): FieldChange[] {
-      changes ??= [...leaves()].map(([path, value]) => ({ path, [side]: value }));
+      changes ??= [...leaves()].map(([path, value]) => (side === 'from' ? { path, from: value } : { path, to: value }));
       return changes;
     },
     recreateReasons: [],

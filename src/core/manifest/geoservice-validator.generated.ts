@@ -7,7 +7,7 @@ import type { SchemaCheck } from './schema-validator.js';
 // ajv's runtime helpers are CommonJS.
 const require = createRequire(import.meta.url);
 
-const schema11 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to attach, by name or as {name, aliases}. They must exist (docker network create --driver overlay NAME); names are used as written.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"aliases":{"type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a bare number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a bare number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once; 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once; 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
+const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to attach, by name or as {name, aliases}. They must exist (docker network create --driver overlay NAME); names are used as written.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"aliases":{"type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a bare number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a bare number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once; 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once; 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func6 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -17,12 +17,12 @@ const pattern4 = new RegExp("^/", "u");
 const pattern5 = new RegExp("^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$", "u");
 const formats0 = kargoFormats;
 
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema11.required,parentSchema:schema11,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema12.required,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -32,7 +32,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema11.required,parentSchema:schema11,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema12.required,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -42,7 +42,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema11.required,parentSchema:schema11,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema12.required,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -52,7 +52,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.spec === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema11.required,parentSchema:schema11,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'",schema:schema12.required,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -63,7 +63,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -76,7 +76,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if(typeof data0 !== "string"){
-const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apiVersion.type,parentSchema:schema11.properties.apiVersion,data:data0};
+const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.apiVersion.type,parentSchema:schema12.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -86,7 +86,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data0 === "kargo.io/v1alpha1")){
-const err6 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema11.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.apiVersion.enum,parentSchema:schema11.properties.apiVersion,data:data0};
+const err6 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema12.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.apiVersion.enum,parentSchema:schema12.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -99,7 +99,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kind.type,parentSchema:schema11.properties.kind,data:data1};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.kind.type,parentSchema:schema12.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -109,7 +109,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(data1 === "GeoService")){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema11.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.kind.enum,parentSchema:schema11.properties.kind,data:data1};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema12.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.kind.enum,parentSchema:schema12.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -123,7 +123,7 @@ if(data.metadata !== undefined){
 let data2 = data.metadata;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.name === undefined){
-const err9 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.metadata.required,parentSchema:schema11.properties.metadata,data:data2};
+const err9 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.properties.metadata.required,parentSchema:schema12.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -134,7 +134,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((((key1 === "name") || (key1 === "namespace")) || (key1 === "labels")) || (key1 === "annotations"))){
-const err10 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.metadata,data:data2};
+const err10 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -148,7 +148,7 @@ if(data2.name !== undefined){
 let data3 = data2.name;
 if(typeof data3 === "string"){
 if(func2(data3) > 63){
-const err11 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.metadata.properties.name,data:data3};
+const err11 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema12.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -158,7 +158,7 @@ vErrors.push(err11);
 errors++;
 }
 if(func2(data3) < 1){
-const err12 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.metadata.properties.name,data:data3};
+const err12 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -168,7 +168,7 @@ vErrors.push(err12);
 errors++;
 }
 if(!pattern0.test(data3)){
-const err13 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.metadata.properties.name,data:data3};
+const err13 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -179,7 +179,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.metadata.properties.name.type,parentSchema:schema11.properties.metadata.properties.name,data:data3};
+const err14 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.metadata.properties.name.type,parentSchema:schema12.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -193,7 +193,7 @@ if(data2.namespace !== undefined){
 let data4 = data2.namespace;
 if(typeof data4 === "string"){
 if(func2(data4) > 63){
-const err15 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.metadata.properties.namespace,data:data4};
+const err15 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema12.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -203,7 +203,7 @@ vErrors.push(err15);
 errors++;
 }
 if(func2(data4) < 1){
-const err16 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.metadata.properties.namespace,data:data4};
+const err16 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -213,7 +213,7 @@ vErrors.push(err16);
 errors++;
 }
 if(!pattern0.test(data4)){
-const err17 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.metadata.properties.namespace,data:data4};
+const err17 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -224,7 +224,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.metadata.properties.namespace.type,parentSchema:schema11.properties.metadata.properties.namespace,data:data4};
+const err18 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.metadata.properties.namespace.type,parentSchema:schema12.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -240,7 +240,7 @@ if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 !== "string"){
-const err19 = {instancePath:instancePath+"/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.metadata.properties.labels.additionalProperties.type,parentSchema:schema11.properties.metadata.properties.labels.additionalProperties,data:data6};
+const err19 = {instancePath:instancePath+"/metadata/labels/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.metadata.properties.labels.additionalProperties.type,parentSchema:schema12.properties.metadata.properties.labels.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -252,7 +252,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.metadata.properties.labels.type,parentSchema:schema11.properties.metadata.properties.labels,data:data5};
+const err20 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.metadata.properties.labels.type,parentSchema:schema12.properties.metadata.properties.labels,data:data5};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -268,7 +268,7 @@ if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 for(const key3 in data7){
 let data8 = data7[key3];
 if(typeof data8 !== "string"){
-const err21 = {instancePath:instancePath+"/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.metadata.properties.annotations.additionalProperties.type,parentSchema:schema11.properties.metadata.properties.annotations.additionalProperties,data:data8};
+const err21 = {instancePath:instancePath+"/metadata/annotations/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.metadata.properties.annotations.additionalProperties.type,parentSchema:schema12.properties.metadata.properties.annotations.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -280,7 +280,7 @@ errors++;
 }
 }
 else {
-const err22 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.metadata.properties.annotations.type,parentSchema:schema11.properties.metadata.properties.annotations,data:data7};
+const err22 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.metadata.properties.annotations.type,parentSchema:schema12.properties.metadata.properties.annotations,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -292,7 +292,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.metadata.type,parentSchema:schema11.properties.metadata,data:data2};
+const err23 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.metadata.type,parentSchema:schema12.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -306,7 +306,7 @@ if(data.spec !== undefined){
 let data9 = data.spec;
 if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 if(data9.image === undefined){
-const err24 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema11.properties.spec.required,parentSchema:schema11.properties.spec,data:data9};
+const err24 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema12.properties.spec.required,parentSchema:schema12.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -316,8 +316,8 @@ vErrors.push(err24);
 errors++;
 }
 for(const key4 in data9){
-if(!(func6.call(schema11.properties.spec.properties, key4))){
-const err25 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec,data:data9};
+if(!(func6.call(schema12.properties.spec.properties, key4))){
+const err25 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -330,7 +330,7 @@ errors++;
 if(data9.engine !== undefined){
 let data10 = data9.engine;
 if(typeof data10 !== "string"){
-const err26 = {instancePath:instancePath+"/spec/engine",schemaPath:"#/properties/spec/properties/engine/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.engine.type,parentSchema:schema11.properties.spec.properties.engine,data:data10};
+const err26 = {instancePath:instancePath+"/spec/engine",schemaPath:"#/properties/spec/properties/engine/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.engine.type,parentSchema:schema12.properties.spec.properties.engine,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -340,7 +340,7 @@ vErrors.push(err26);
 errors++;
 }
 if(!(((((((data10 === "generic") || (data10 === "geoserver")) || (data10 === "mapserver")) || (data10 === "mapcache")) || (data10 === "tileserver-gl")) || (data10 === "postgis")) || (data10 === "krawler"))){
-const err27 = {instancePath:instancePath+"/spec/engine",schemaPath:"#/properties/spec/properties/engine/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.engine.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.engine.enum,parentSchema:schema11.properties.spec.properties.engine,data:data10};
+const err27 = {instancePath:instancePath+"/spec/engine",schemaPath:"#/properties/spec/properties/engine/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.engine.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.engine.enum,parentSchema:schema12.properties.spec.properties.engine,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -354,7 +354,7 @@ if(data9.image !== undefined){
 let data11 = data9.image;
 if(typeof data11 === "string"){
 if(func2(data11) < 1){
-const err28 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.image,data:data11};
+const err28 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.image,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -364,7 +364,7 @@ vErrors.push(err28);
 errors++;
 }
 if(!pattern2.test(data11)){
-const err29 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\"",schema:"^[^\\s]+$",parentSchema:schema11.properties.spec.properties.image,data:data11};
+const err29 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\"",schema:"^[^\\s]+$",parentSchema:schema12.properties.spec.properties.image,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -375,7 +375,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.image.type,parentSchema:schema11.properties.spec.properties.image,data:data11};
+const err30 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.image.type,parentSchema:schema12.properties.spec.properties.image,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -392,7 +392,7 @@ const len0 = data12.length;
 for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 if(typeof data13 !== "string"){
-const err31 = {instancePath:instancePath+"/spec/command/" + i0,schemaPath:"#/properties/spec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.command.items.type,parentSchema:schema11.properties.spec.properties.command.items,data:data13};
+const err31 = {instancePath:instancePath+"/spec/command/" + i0,schemaPath:"#/properties/spec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.command.items.type,parentSchema:schema12.properties.spec.properties.command.items,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -404,7 +404,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/spec/command",schemaPath:"#/properties/spec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.command.type,parentSchema:schema11.properties.spec.properties.command,data:data12};
+const err32 = {instancePath:instancePath+"/spec/command",schemaPath:"#/properties/spec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.command.type,parentSchema:schema12.properties.spec.properties.command,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -421,7 +421,7 @@ const len1 = data14.length;
 for(let i1=0; i1<len1; i1++){
 let data15 = data14[i1];
 if(typeof data15 !== "string"){
-const err33 = {instancePath:instancePath+"/spec/args/" + i1,schemaPath:"#/properties/spec/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.args.items.type,parentSchema:schema11.properties.spec.properties.args.items,data:data15};
+const err33 = {instancePath:instancePath+"/spec/args/" + i1,schemaPath:"#/properties/spec/properties/args/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.args.items.type,parentSchema:schema12.properties.spec.properties.args.items,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -433,7 +433,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/spec/args",schemaPath:"#/properties/spec/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.args.type,parentSchema:schema11.properties.spec.properties.args,data:data14};
+const err34 = {instancePath:instancePath+"/spec/args",schemaPath:"#/properties/spec/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.args.type,parentSchema:schema12.properties.spec.properties.args,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -457,7 +457,7 @@ let valid11 = false;
 let passing1 = null;
 const _errs45 = errors;
 if(typeof data17 !== "string"){
-const err35 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[0].type,parentSchema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[0],data:data17};
+const err35 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[0].type,parentSchema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[0],data:data17};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -473,7 +473,7 @@ passing1 = 0;
 }
 const _errs47 = errors;
 if(!(typeof data17 == "number")){
-const err36 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[1].type,parentSchema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[1],data:data17};
+const err36 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[1].type,parentSchema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[1],data:data17};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -494,7 +494,7 @@ passing1 = 1;
 }
 const _errs49 = errors;
 if(typeof data17 !== "boolean"){
-const err37 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[2].type,parentSchema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[2],data:data17};
+const err37 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[2].type,parentSchema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf[2],data:data17};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -516,7 +516,7 @@ passing1 = 2;
 }
 }
 if(!valid11){
-const err38 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf,parentSchema:schema11.properties.spec.properties.env.oneOf[0].additionalProperties,data:data17};
+const err38 = {instancePath:instancePath+"/spec/env/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/env/oneOf/0/additionalProperties/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties.oneOf,parentSchema:schema12.properties.spec.properties.env.oneOf[0].additionalProperties,data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -539,7 +539,7 @@ vErrors = null;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.env.oneOf[0].type,parentSchema:schema11.properties.spec.properties.env.oneOf[0],data:data16};
+const err39 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.env.oneOf[0].type,parentSchema:schema12.properties.spec.properties.env.oneOf[0],data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -560,7 +560,7 @@ for(let i2=0; i2<len2; i2++){
 let data18 = data16[i2];
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(data18.name === undefined){
-const err40 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.env.oneOf[1].items.required,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items,data:data18};
+const err40 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.properties.spec.properties.env.oneOf[1].items.required,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items,data:data18};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -570,7 +570,7 @@ vErrors.push(err40);
 errors++;
 }
 if(data18.value === undefined){
-const err41 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema11.properties.spec.properties.env.oneOf[1].items.required,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items,data:data18};
+const err41 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/required",keyword:"required",params:{missingProperty: "value"},message:"must have required property '"+"value"+"'",schema:schema12.properties.spec.properties.env.oneOf[1].items.required,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -581,7 +581,7 @@ errors++;
 }
 for(const key6 in data18){
 if(!((key6 === "name") || (key6 === "value"))){
-const err42 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items,data:data18};
+const err42 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -595,7 +595,7 @@ if(data18.name !== undefined){
 let data19 = data18.name;
 if(typeof data19 === "string"){
 if(func2(data19) < 1){
-const err43 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
+const err43 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -605,7 +605,7 @@ vErrors.push(err43);
 errors++;
 }
 if(!pattern3.test(data19)){
-const err44 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^=]+$"},message:"must match pattern \""+"^[^=]+$"+"\"",schema:"^[^=]+$",parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
+const err44 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^=]+$"},message:"must match pattern \""+"^[^=]+$"+"\"",schema:"^[^=]+$",parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -616,7 +616,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.env.oneOf[1].items.properties.name.type,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
+const err45 = {instancePath:instancePath+"/spec/env/" + i2+"/name",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.env.oneOf[1].items.properties.name.type,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.name,data:data19};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -633,7 +633,7 @@ let valid15 = false;
 let passing2 = null;
 const _errs60 = errors;
 if(typeof data20 !== "string"){
-const err46 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[0].type,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[0],data:data20};
+const err46 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[0].type,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[0],data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -649,7 +649,7 @@ passing2 = 0;
 }
 const _errs62 = errors;
 if(!(typeof data20 == "number")){
-const err47 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[1].type,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[1],data:data20};
+const err47 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[1].type,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[1],data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -670,7 +670,7 @@ passing2 = 1;
 }
 const _errs64 = errors;
 if(typeof data20 !== "boolean"){
-const err48 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[2].type,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[2],data:data20};
+const err48 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[2].type,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf[2],data:data20};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -692,7 +692,7 @@ passing2 = 2;
 }
 }
 if(!valid15){
-const err49 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items.properties.value,data:data20};
+const err49 = {instancePath:instancePath+"/spec/env/" + i2+"/value",schemaPath:"#/properties/spec/properties/env/oneOf/1/items/properties/value/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value.oneOf,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items.properties.value,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -715,7 +715,7 @@ vErrors = null;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.env.oneOf[1].items.type,parentSchema:schema11.properties.spec.properties.env.oneOf[1].items,data:data18};
+const err50 = {instancePath:instancePath+"/spec/env/" + i2,schemaPath:"#/properties/spec/properties/env/oneOf/1/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.env.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.env.oneOf[1].items,data:data18};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -727,7 +727,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.env.oneOf[1].type,parentSchema:schema11.properties.spec.properties.env.oneOf[1],data:data16};
+const err51 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.env.oneOf[1].type,parentSchema:schema12.properties.spec.properties.env.oneOf[1],data:data16};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -748,7 +748,7 @@ passing0 = 1;
 }
 }
 if(!valid9){
-const err52 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.env.oneOf,parentSchema:schema11.properties.spec.properties.env,data:data16};
+const err52 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.env.oneOf,parentSchema:schema12.properties.spec.properties.env,data:data16};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -772,7 +772,7 @@ vErrors = null;
 if(data9.replicas !== undefined){
 let data21 = data9.replicas;
 if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-const err53 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.replicas.type,parentSchema:schema11.properties.spec.properties.replicas,data:data21};
+const err53 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.replicas.type,parentSchema:schema12.properties.spec.properties.replicas,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -783,7 +783,7 @@ errors++;
 }
 if(typeof data21 == "number"){
 if(data21 < 0 || isNaN(data21)){
-const err54 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.replicas,data:data21};
+const err54 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.replicas,data:data21};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -797,7 +797,7 @@ errors++;
 if(data9.mode !== undefined){
 let data22 = data9.mode;
 if(typeof data22 !== "string"){
-const err55 = {instancePath:instancePath+"/spec/mode",schemaPath:"#/properties/spec/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.mode.type,parentSchema:schema11.properties.spec.properties.mode,data:data22};
+const err55 = {instancePath:instancePath+"/spec/mode",schemaPath:"#/properties/spec/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.mode.type,parentSchema:schema12.properties.spec.properties.mode,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -807,7 +807,7 @@ vErrors.push(err55);
 errors++;
 }
 if(!((data22 === "replicated") || (data22 === "global"))){
-const err56 = {instancePath:instancePath+"/spec/mode",schemaPath:"#/properties/spec/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.mode.enum,parentSchema:schema11.properties.spec.properties.mode,data:data22};
+const err56 = {instancePath:instancePath+"/spec/mode",schemaPath:"#/properties/spec/properties/mode/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.mode.enum,parentSchema:schema12.properties.spec.properties.mode,data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -826,7 +826,7 @@ let data24 = data23[i3];
 if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
 for(const key7 in data24){
 if(!((((key7 === "target") || (key7 === "published")) || (key7 === "protocol")) || (key7 === "mode"))){
-const err57 = {instancePath:instancePath+"/spec/ports/" + i3,schemaPath:"#/properties/spec/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.ports.items,data:data24};
+const err57 = {instancePath:instancePath+"/spec/ports/" + i3,schemaPath:"#/properties/spec/properties/ports/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.ports.items,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -839,7 +839,7 @@ errors++;
 if(data24.target !== undefined){
 let data25 = data24.target;
 if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err58 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.ports.items.properties.target.type,parentSchema:schema11.properties.spec.properties.ports.items.properties.target,data:data25};
+const err58 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.ports.items.properties.target.type,parentSchema:schema12.properties.spec.properties.ports.items.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -850,7 +850,7 @@ errors++;
 }
 if(typeof data25 == "number"){
 if(data25 > 65535 || isNaN(data25)){
-const err59 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.spec.properties.ports.items.properties.target,data:data25};
+const err59 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.ports.items.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -860,7 +860,7 @@ vErrors.push(err59);
 errors++;
 }
 if(data25 < 1 || isNaN(data25)){
-const err60 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.ports.items.properties.target,data:data25};
+const err60 = {instancePath:instancePath+"/spec/ports/" + i3+"/target",schemaPath:"#/properties/spec/properties/ports/items/properties/target/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.ports.items.properties.target,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -874,7 +874,7 @@ errors++;
 if(data24.published !== undefined){
 let data26 = data24.published;
 if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err61 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.ports.items.properties.published.type,parentSchema:schema11.properties.spec.properties.ports.items.properties.published,data:data26};
+const err61 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.ports.items.properties.published.type,parentSchema:schema12.properties.spec.properties.ports.items.properties.published,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -885,7 +885,7 @@ errors++;
 }
 if(typeof data26 == "number"){
 if(data26 > 65535 || isNaN(data26)){
-const err62 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.spec.properties.ports.items.properties.published,data:data26};
+const err62 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.ports.items.properties.published,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -895,7 +895,7 @@ vErrors.push(err62);
 errors++;
 }
 if(data26 < 1 || isNaN(data26)){
-const err63 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.ports.items.properties.published,data:data26};
+const err63 = {instancePath:instancePath+"/spec/ports/" + i3+"/published",schemaPath:"#/properties/spec/properties/ports/items/properties/published/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.ports.items.properties.published,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -909,7 +909,7 @@ errors++;
 if(data24.protocol !== undefined){
 let data27 = data24.protocol;
 if(typeof data27 !== "string"){
-const err64 = {instancePath:instancePath+"/spec/ports/" + i3+"/protocol",schemaPath:"#/properties/spec/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.ports.items.properties.protocol.type,parentSchema:schema11.properties.spec.properties.ports.items.properties.protocol,data:data27};
+const err64 = {instancePath:instancePath+"/spec/ports/" + i3+"/protocol",schemaPath:"#/properties/spec/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ports.items.properties.protocol.type,parentSchema:schema12.properties.spec.properties.ports.items.properties.protocol,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -919,7 +919,7 @@ vErrors.push(err64);
 errors++;
 }
 if(!(((data27 === "tcp") || (data27 === "udp")) || (data27 === "sctp"))){
-const err65 = {instancePath:instancePath+"/spec/ports/" + i3+"/protocol",schemaPath:"#/properties/spec/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.ports.items.properties.protocol.enum,parentSchema:schema11.properties.spec.properties.ports.items.properties.protocol,data:data27};
+const err65 = {instancePath:instancePath+"/spec/ports/" + i3+"/protocol",schemaPath:"#/properties/spec/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.ports.items.properties.protocol.enum,parentSchema:schema12.properties.spec.properties.ports.items.properties.protocol,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -932,7 +932,7 @@ errors++;
 if(data24.mode !== undefined){
 let data28 = data24.mode;
 if(typeof data28 !== "string"){
-const err66 = {instancePath:instancePath+"/spec/ports/" + i3+"/mode",schemaPath:"#/properties/spec/properties/ports/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.ports.items.properties.mode.type,parentSchema:schema11.properties.spec.properties.ports.items.properties.mode,data:data28};
+const err66 = {instancePath:instancePath+"/spec/ports/" + i3+"/mode",schemaPath:"#/properties/spec/properties/ports/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ports.items.properties.mode.type,parentSchema:schema12.properties.spec.properties.ports.items.properties.mode,data:data28};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -942,7 +942,7 @@ vErrors.push(err66);
 errors++;
 }
 if(!((data28 === "ingress") || (data28 === "host"))){
-const err67 = {instancePath:instancePath+"/spec/ports/" + i3+"/mode",schemaPath:"#/properties/spec/properties/ports/items/properties/mode/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.ports.items.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.ports.items.properties.mode.enum,parentSchema:schema11.properties.spec.properties.ports.items.properties.mode,data:data28};
+const err67 = {instancePath:instancePath+"/spec/ports/" + i3+"/mode",schemaPath:"#/properties/spec/properties/ports/items/properties/mode/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.ports.items.properties.mode.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.ports.items.properties.mode.enum,parentSchema:schema12.properties.spec.properties.ports.items.properties.mode,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -954,7 +954,7 @@ errors++;
 }
 }
 else {
-const err68 = {instancePath:instancePath+"/spec/ports/" + i3,schemaPath:"#/properties/spec/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.ports.items.type,parentSchema:schema11.properties.spec.properties.ports.items,data:data24};
+const err68 = {instancePath:instancePath+"/spec/ports/" + i3,schemaPath:"#/properties/spec/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.ports.items.type,parentSchema:schema12.properties.spec.properties.ports.items,data:data24};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -966,7 +966,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/spec/ports",schemaPath:"#/properties/spec/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.ports.type,parentSchema:schema11.properties.spec.properties.ports,data:data23};
+const err69 = {instancePath:instancePath+"/spec/ports",schemaPath:"#/properties/spec/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.ports.type,parentSchema:schema12.properties.spec.properties.ports,data:data23};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -988,7 +988,7 @@ let passing3 = null;
 const _errs87 = errors;
 if(typeof data30 === "string"){
 if(func2(data30) < 1){
-const err70 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[0],data:data30};
+const err70 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[0],data:data30};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -999,7 +999,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.networks.items.oneOf[0].type,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[0],data:data30};
+const err71 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.networks.items.oneOf[0].type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[0],data:data30};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -1016,7 +1016,7 @@ passing3 = 0;
 const _errs89 = errors;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 if(data30.name === undefined){
-const err72 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.spec.properties.networks.items.oneOf[1].required,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1],data:data30};
+const err72 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema12.properties.spec.properties.networks.items.oneOf[1].required,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1027,7 +1027,7 @@ errors++;
 }
 for(const key8 in data30){
 if(!((key8 === "name") || (key8 === "aliases"))){
-const err73 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1],data:data30};
+const err73 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -1041,7 +1041,7 @@ if(data30.name !== undefined){
 let data31 = data30.name;
 if(typeof data31 === "string"){
 if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/spec/networks/" + i4+"/name",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.name,data:data31};
+const err74 = {instancePath:instancePath+"/spec/networks/" + i4+"/name",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.name,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1052,7 +1052,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/spec/networks/" + i4+"/name",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.name.type,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.name,data:data31};
+const err75 = {instancePath:instancePath+"/spec/networks/" + i4+"/name",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.name.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.name,data:data31};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1070,7 +1070,7 @@ for(let i5=0; i5<len5; i5++){
 let data33 = data32[i5];
 if(typeof data33 === "string"){
 if(func2(data33) < 1){
-const err76 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
+const err76 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1081,7 +1081,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items.type,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
+const err77 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1093,7 +1093,7 @@ errors++;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.aliases.type,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1].properties.aliases,data:data32};
+const err78 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1105,7 +1105,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.networks.items.oneOf[1].type,parentSchema:schema11.properties.spec.properties.networks.items.oneOf[1],data:data30};
+const err79 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.networks.items.oneOf[1].type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1126,7 +1126,7 @@ passing3 = 1;
 }
 }
 if(!valid21){
-const err80 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.networks.items.oneOf,parentSchema:schema11.properties.spec.properties.networks.items,data:data30};
+const err80 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.networks.items.oneOf,parentSchema:schema12.properties.spec.properties.networks.items,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1149,7 +1149,7 @@ vErrors = null;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.networks.type,parentSchema:schema11.properties.spec.properties.networks,data:data29};
+const err81 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.type,parentSchema:schema12.properties.spec.properties.networks,data:data29};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1167,7 +1167,7 @@ for(let i6=0; i6<len6; i6++){
 let data35 = data34[i6];
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 if(data35.type === undefined){
-const err82 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema11.properties.spec.properties.volumes.items.required,parentSchema:schema11.properties.spec.properties.volumes.items,data:data35};
+const err82 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.spec.properties.volumes.items.required,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1178,7 +1178,7 @@ errors++;
 }
 for(const key9 in data35){
 if(!(((((key9 === "type") || (key9 === "source")) || (key9 === "target")) || (key9 === "readOnly")) || (key9 === "size"))){
-const err83 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.volumes.items,data:data35};
+const err83 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1191,7 +1191,7 @@ errors++;
 if(data35.type !== undefined){
 let data36 = data35.type;
 if(typeof data36 !== "string"){
-const err84 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.volumes.items.properties.type.type,parentSchema:schema11.properties.spec.properties.volumes.items.properties.type,data:data36};
+const err84 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.type.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1201,7 +1201,7 @@ vErrors.push(err84);
 errors++;
 }
 if(!(((data36 === "volume") || (data36 === "bind")) || (data36 === "tmpfs"))){
-const err85 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.volumes.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.volumes.items.properties.type.enum,parentSchema:schema11.properties.spec.properties.volumes.items.properties.type,data:data36};
+const err85 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.volumes.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.volumes.items.properties.type.enum,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1215,7 +1215,7 @@ if(data35.source !== undefined){
 let data37 = data35.source;
 if(typeof data37 === "string"){
 if(func2(data37) < 1){
-const err86 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.volumes.items.properties.source,data:data37};
+const err86 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1226,7 +1226,7 @@ errors++;
 }
 }
 else {
-const err87 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.volumes.items.properties.source.type,parentSchema:schema11.properties.spec.properties.volumes.items.properties.source,data:data37};
+const err87 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.source.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data37};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1240,7 +1240,7 @@ if(data35.target !== undefined){
 let data38 = data35.target;
 if(typeof data38 === "string"){
 if(!pattern4.test(data38)){
-const err88 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema11.properties.spec.properties.volumes.items.properties.target,data:data38};
+const err88 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1251,7 +1251,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.volumes.items.properties.target.type,parentSchema:schema11.properties.spec.properties.volumes.items.properties.target,data:data38};
+const err89 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.target.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data38};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1264,7 +1264,7 @@ errors++;
 if(data35.readOnly !== undefined){
 let data39 = data35.readOnly;
 if(typeof data39 !== "boolean"){
-const err90 = {instancePath:instancePath+"/spec/volumes/" + i6+"/readOnly",schemaPath:"#/properties/spec/properties/volumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.volumes.items.properties.readOnly.type,parentSchema:schema11.properties.spec.properties.volumes.items.properties.readOnly,data:data39};
+const err90 = {instancePath:instancePath+"/spec/volumes/" + i6+"/readOnly",schemaPath:"#/properties/spec/properties/volumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.volumes.items.properties.readOnly.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.readOnly,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1278,7 +1278,7 @@ if(data35.size !== undefined){
 let data40 = data35.size;
 if(typeof data40 === "string"){
 if(formats0["size"].parse(data40) === undefined){
-const err91 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema11.properties.spec.properties.volumes.items.properties.size,data:data40};
+const err91 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1289,7 +1289,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.volumes.items.properties.size.type,parentSchema:schema11.properties.spec.properties.volumes.items.properties.size,data:data40};
+const err92 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.size.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data40};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1301,7 +1301,7 @@ errors++;
 }
 }
 else {
-const err93 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.volumes.items.type,parentSchema:schema11.properties.spec.properties.volumes.items,data:data35};
+const err93 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.volumes.items.type,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1313,7 +1313,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.volumes.type,parentSchema:schema11.properties.spec.properties.volumes,data:data34};
+const err94 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.volumes.type,parentSchema:schema12.properties.spec.properties.volumes,data:data34};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1328,7 +1328,7 @@ let data41 = data9.resources;
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
 for(const key10 in data41){
 if(!((key10 === "limits") || (key10 === "reservations"))){
-const err95 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.resources,data:data41};
+const err95 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources,data:data41};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1343,7 +1343,7 @@ let data42 = data41.limits;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key11 in data42){
 if(!((key11 === "cpus") || (key11 === "memory"))){
-const err96 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.resources.properties.limits,data:data42};
+const err96 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data42};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1361,7 +1361,7 @@ let passing4 = null;
 const _errs121 = errors;
 if(typeof data43 == "number"){
 if(data43 <= 0 || isNaN(data43)){
-const err97 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
+const err97 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1372,7 +1372,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
+const err98 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1389,7 +1389,7 @@ passing4 = 0;
 const _errs123 = errors;
 if(typeof data43 === "string"){
 if(formats0["cpus"].parse(data43) === undefined){
-const err99 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
+const err99 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1400,7 +1400,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
+const err100 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1421,7 +1421,7 @@ passing4 = 1;
 }
 }
 if(!valid30){
-const err101 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.cpus,data:data43};
+const err101 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus,data:data43};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1446,7 +1446,7 @@ if(data42.memory !== undefined){
 let data44 = data42.memory;
 if(typeof data44 === "string"){
 if(formats0["size"].parse(data44) === undefined){
-const err102 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
+const err102 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1457,7 +1457,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema11.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
+const err103 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1469,7 +1469,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.resources.properties.limits.type,parentSchema:schema11.properties.spec.properties.resources.properties.limits,data:data42};
+const err104 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.limits.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data42};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1484,7 +1484,7 @@ let data45 = data41.reservations;
 if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
 for(const key12 in data45){
 if(!((key12 === "cpus") || (key12 === "memory"))){
-const err105 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.resources.properties.reservations,data:data45};
+const err105 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data45};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1502,7 +1502,7 @@ let passing5 = null;
 const _errs132 = errors;
 if(typeof data46 == "number"){
 if(data46 <= 0 || isNaN(data46)){
-const err106 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
+const err106 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1513,7 +1513,7 @@ errors++;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
+const err107 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1530,7 +1530,7 @@ passing5 = 0;
 const _errs134 = errors;
 if(typeof data46 === "string"){
 if(formats0["cpus"].parse(data46) === undefined){
-const err108 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
+const err108 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1541,7 +1541,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
+const err109 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1562,7 +1562,7 @@ passing5 = 1;
 }
 }
 if(!valid32){
-const err110 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data46};
+const err110 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data46};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1587,7 +1587,7 @@ if(data45.memory !== undefined){
 let data47 = data45.memory;
 if(typeof data47 === "string"){
 if(formats0["size"].parse(data47) === undefined){
-const err111 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
+const err111 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1598,7 +1598,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema11.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
+const err112 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1610,7 +1610,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema11.properties.spec.properties.resources.properties.reservations,data:data45};
+const err113 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1622,7 +1622,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.resources.type,parentSchema:schema11.properties.spec.properties.resources,data:data41};
+const err114 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.type,parentSchema:schema12.properties.spec.properties.resources,data:data41};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1637,7 +1637,7 @@ let data48 = data9.placement;
 if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
 for(const key13 in data48){
 if(!(((key13 === "constraints") || (key13 === "preferences")) || (key13 === "maxReplicasPerNode"))){
-const err115 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.placement,data:data48};
+const err115 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement,data:data48};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1655,7 +1655,7 @@ for(let i7=0; i7<len7; i7++){
 let data50 = data49[i7];
 if(typeof data50 === "string"){
 if(!pattern5.test(data50)){
-const err116 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema11.properties.spec.properties.placement.properties.constraints.items,data:data50};
+const err116 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1666,7 +1666,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema11.properties.spec.properties.placement.properties.constraints.items,data:data50};
+const err117 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data50};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1678,7 +1678,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema11.properties.spec.properties.placement.properties.constraints,data:data49};
+const err118 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints,data:data49};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1696,7 +1696,7 @@ for(let i8=0; i8<len8; i8++){
 let data52 = data51[i8];
 if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
 if(data52.spread === undefined){
-const err119 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema11.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema11.properties.spec.properties.placement.properties.preferences.items,data:data52};
+const err119 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema12.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1707,7 +1707,7 @@ errors++;
 }
 for(const key14 in data52){
 if(!(key14 === "spread")){
-const err120 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.placement.properties.preferences.items,data:data52};
+const err120 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1721,7 +1721,7 @@ if(data52.spread !== undefined){
 let data53 = data52.spread;
 if(typeof data53 === "string"){
 if(func2(data53) < 1){
-const err121 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
+const err121 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1732,7 +1732,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema11.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
+const err122 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1744,7 +1744,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema11.properties.spec.properties.placement.properties.preferences.items,data:data52};
+const err123 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1756,7 +1756,7 @@ errors++;
 }
 }
 else {
-const err124 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema11.properties.spec.properties.placement.properties.preferences,data:data51};
+const err124 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences,data:data51};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1769,7 +1769,7 @@ errors++;
 if(data48.maxReplicasPerNode !== undefined){
 let data54 = data48.maxReplicasPerNode;
 if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-const err125 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema11.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
+const err125 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1780,7 +1780,7 @@ errors++;
 }
 if(typeof data54 == "number"){
 if(data54 < 1 || isNaN(data54)){
-const err126 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
+const err126 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1793,7 +1793,7 @@ errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.placement.type,parentSchema:schema11.properties.spec.properties.placement,data:data48};
+const err127 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.type,parentSchema:schema12.properties.spec.properties.placement,data:data48};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1808,7 +1808,7 @@ let data55 = data9.healthCheck;
 if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
 for(const key15 in data55){
 if(!((((((((key15 === "command") || (key15 === "httpPath")) || (key15 === "port")) || (key15 === "interval")) || (key15 === "timeout")) || (key15 === "retries")) || (key15 === "startPeriod")) || (key15 === "disable"))){
-const err128 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.healthCheck,data:data55};
+const err128 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.healthCheck,data:data55};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1826,7 +1826,7 @@ let passing6 = null;
 const _errs159 = errors;
 if(typeof data56 === "string"){
 if(func2(data56) < 1){
-const err129 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
+const err129 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1837,7 +1837,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
+const err130 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1854,7 +1854,7 @@ passing6 = 0;
 const _errs161 = errors;
 if(Array.isArray(data56)){
 if(data56.length < 1){
-const err131 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
+const err131 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1867,7 +1867,7 @@ const len9 = data56.length;
 for(let i9=0; i9<len9; i9++){
 let data57 = data56[i9];
 if(typeof data57 !== "string"){
-const err132 = {instancePath:instancePath+"/spec/healthCheck/command/" + i9,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data57};
+const err132 = {instancePath:instancePath+"/spec/healthCheck/command/" + i9,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data57};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1879,7 +1879,7 @@ errors++;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
+const err133 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1900,7 +1900,7 @@ passing6 = 1;
 }
 }
 if(!valid40){
-const err134 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema11.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema11.properties.spec.properties.healthCheck.properties.command,data:data56};
+const err134 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command,data:data56};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1925,7 +1925,7 @@ if(data55.httpPath !== undefined){
 let data58 = data55.httpPath;
 if(typeof data58 === "string"){
 if(!pattern4.test(data58)){
-const err135 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema11.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
+const err135 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1936,7 +1936,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
+const err136 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1949,7 +1949,7 @@ errors++;
 if(data55.port !== undefined){
 let data59 = data55.port;
 if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
-const err137 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.port,data:data59};
+const err137 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1960,7 +1960,7 @@ errors++;
 }
 if(typeof data59 == "number"){
 if(data59 > 65535 || isNaN(data59)){
-const err138 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.spec.properties.healthCheck.properties.port,data:data59};
+const err138 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1970,7 +1970,7 @@ vErrors.push(err138);
 errors++;
 }
 if(data59 < 1 || isNaN(data59)){
-const err139 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.healthCheck.properties.port,data:data59};
+const err139 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1985,7 +1985,7 @@ if(data55.interval !== undefined){
 let data60 = data55.interval;
 if(typeof data60 === "string"){
 if(formats0["duration"].parse(data60) === undefined){
-const err140 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.healthCheck.properties.interval,data:data60};
+const err140 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data60};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1996,7 +1996,7 @@ errors++;
 }
 }
 else {
-const err141 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.interval,data:data60};
+const err141 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data60};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2010,7 +2010,7 @@ if(data55.timeout !== undefined){
 let data61 = data55.timeout;
 if(typeof data61 === "string"){
 if(formats0["duration"].parse(data61) === undefined){
-const err142 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.healthCheck.properties.timeout,data:data61};
+const err142 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data61};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2021,7 +2021,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.timeout,data:data61};
+const err143 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data61};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2034,7 +2034,7 @@ errors++;
 if(data55.retries !== undefined){
 let data62 = data55.retries;
 if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err144 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.retries,data:data62};
+const err144 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data62};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2045,7 +2045,7 @@ errors++;
 }
 if(typeof data62 == "number"){
 if(data62 < 1 || isNaN(data62)){
-const err145 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.spec.properties.healthCheck.properties.retries,data:data62};
+const err145 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data62};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2060,7 +2060,7 @@ if(data55.startPeriod !== undefined){
 let data63 = data55.startPeriod;
 if(typeof data63 === "string"){
 if(formats0["duration"].parse(data63) === undefined){
-const err146 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
+const err146 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2071,7 +2071,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
+const err147 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2084,7 +2084,7 @@ errors++;
 if(data55.disable !== undefined){
 let data64 = data55.disable;
 if(typeof data64 !== "boolean"){
-const err148 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema11.properties.spec.properties.healthCheck.properties.disable,data:data64};
+const err148 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.disable,data:data64};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2096,7 +2096,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.healthCheck.type,parentSchema:schema11.properties.spec.properties.healthCheck,data:data55};
+const err149 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.healthCheck.type,parentSchema:schema12.properties.spec.properties.healthCheck,data:data55};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2111,7 +2111,7 @@ let data65 = data9.update;
 if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
 for(const key16 in data65){
 if(!((((((key16 === "parallelism") || (key16 === "delay")) || (key16 === "order")) || (key16 === "failureAction")) || (key16 === "monitor")) || (key16 === "maxFailureRatio"))){
-const err150 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.update,data:data65};
+const err150 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data65};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2124,7 +2124,7 @@ errors++;
 if(data65.parallelism !== undefined){
 let data66 = data65.parallelism;
 if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err151 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema11.properties.spec.properties.update.properties.parallelism,data:data66};
+const err151 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data66};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2135,7 +2135,7 @@ errors++;
 }
 if(typeof data66 == "number"){
 if(data66 < 0 || isNaN(data66)){
-const err152 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.update.properties.parallelism,data:data66};
+const err152 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data66};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2150,7 +2150,7 @@ if(data65.delay !== undefined){
 let data67 = data65.delay;
 if(typeof data67 === "string"){
 if(formats0["duration"].parse(data67) === undefined){
-const err153 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.update.properties.delay,data:data67};
+const err153 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data67};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2161,7 +2161,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.update.properties.delay.type,parentSchema:schema11.properties.spec.properties.update.properties.delay,data:data67};
+const err154 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data67};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2174,7 +2174,7 @@ errors++;
 if(data65.order !== undefined){
 let data68 = data65.order;
 if(typeof data68 !== "string"){
-const err155 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.update.properties.order.type,parentSchema:schema11.properties.spec.properties.update.properties.order,data:data68};
+const err155 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data68};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2184,7 +2184,7 @@ vErrors.push(err155);
 errors++;
 }
 if(!((data68 === "stop-first") || (data68 === "start-first"))){
-const err156 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.update.properties.order.enum,parentSchema:schema11.properties.spec.properties.update.properties.order,data:data68};
+const err156 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data68};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2197,7 +2197,7 @@ errors++;
 if(data65.failureAction !== undefined){
 let data69 = data65.failureAction;
 if(typeof data69 !== "string"){
-const err157 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema11.properties.spec.properties.update.properties.failureAction,data:data69};
+const err157 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data69};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2207,7 +2207,7 @@ vErrors.push(err157);
 errors++;
 }
 if(!(((data69 === "pause") || (data69 === "continue")) || (data69 === "rollback"))){
-const err158 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema11.properties.spec.properties.update.properties.failureAction,data:data69};
+const err158 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data69};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2221,7 +2221,7 @@ if(data65.monitor !== undefined){
 let data70 = data65.monitor;
 if(typeof data70 === "string"){
 if(formats0["duration"].parse(data70) === undefined){
-const err159 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.update.properties.monitor,data:data70};
+const err159 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data70};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2232,7 +2232,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.update.properties.monitor.type,parentSchema:schema11.properties.spec.properties.update.properties.monitor,data:data70};
+const err160 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data70};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2246,7 +2246,7 @@ if(data65.maxFailureRatio !== undefined){
 let data71 = data65.maxFailureRatio;
 if(typeof data71 == "number"){
 if(data71 > 1 || isNaN(data71)){
-const err161 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+const err161 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2256,7 +2256,7 @@ vErrors.push(err161);
 errors++;
 }
 if(data71 < 0 || isNaN(data71)){
-const err162 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+const err162 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2267,7 +2267,7 @@ errors++;
 }
 }
 else {
-const err163 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema11.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+const err163 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2279,7 +2279,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.update.type,parentSchema:schema11.properties.spec.properties.update,data:data65};
+const err164 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data65};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2294,7 +2294,7 @@ let data72 = data9.rollback;
 if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 for(const key17 in data72){
 if(!((((((key17 === "parallelism") || (key17 === "delay")) || (key17 === "order")) || (key17 === "failureAction")) || (key17 === "monitor")) || (key17 === "maxFailureRatio"))){
-const err165 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.rollback,data:data72};
+const err165 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data72};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2307,7 +2307,7 @@ errors++;
 if(data72.parallelism !== undefined){
 let data73 = data72.parallelism;
 if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err166 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema11.properties.spec.properties.rollback.properties.parallelism,data:data73};
+const err166 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data73};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2318,7 +2318,7 @@ errors++;
 }
 if(typeof data73 == "number"){
 if(data73 < 0 || isNaN(data73)){
-const err167 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.rollback.properties.parallelism,data:data73};
+const err167 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data73};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2333,7 +2333,7 @@ if(data72.delay !== undefined){
 let data74 = data72.delay;
 if(typeof data74 === "string"){
 if(formats0["duration"].parse(data74) === undefined){
-const err168 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.rollback.properties.delay,data:data74};
+const err168 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data74};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2344,7 +2344,7 @@ errors++;
 }
 }
 else {
-const err169 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema11.properties.spec.properties.rollback.properties.delay,data:data74};
+const err169 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data74};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2357,7 +2357,7 @@ errors++;
 if(data72.order !== undefined){
 let data75 = data72.order;
 if(typeof data75 !== "string"){
-const err170 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollback.properties.order.type,parentSchema:schema11.properties.spec.properties.rollback.properties.order,data:data75};
+const err170 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data75};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2367,7 +2367,7 @@ vErrors.push(err170);
 errors++;
 }
 if(!((data75 === "stop-first") || (data75 === "start-first"))){
-const err171 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema11.properties.spec.properties.rollback.properties.order,data:data75};
+const err171 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data75};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2380,7 +2380,7 @@ errors++;
 if(data72.failureAction !== undefined){
 let data76 = data72.failureAction;
 if(typeof data76 !== "string"){
-const err172 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema11.properties.spec.properties.rollback.properties.failureAction,data:data76};
+const err172 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data76};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2390,7 +2390,7 @@ vErrors.push(err172);
 errors++;
 }
 if(!(((data76 === "pause") || (data76 === "continue")) || (data76 === "rollback"))){
-const err173 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema11.properties.spec.properties.rollback.properties.failureAction,data:data76};
+const err173 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data76};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2404,7 +2404,7 @@ if(data72.monitor !== undefined){
 let data77 = data72.monitor;
 if(typeof data77 === "string"){
 if(formats0["duration"].parse(data77) === undefined){
-const err174 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.rollback.properties.monitor,data:data77};
+const err174 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data77};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2415,7 +2415,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema11.properties.spec.properties.rollback.properties.monitor,data:data77};
+const err175 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data77};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2429,7 +2429,7 @@ if(data72.maxFailureRatio !== undefined){
 let data78 = data72.maxFailureRatio;
 if(typeof data78 == "number"){
 if(data78 > 1 || isNaN(data78)){
-const err176 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema11.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+const err176 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2439,7 +2439,7 @@ vErrors.push(err176);
 errors++;
 }
 if(data78 < 0 || isNaN(data78)){
-const err177 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+const err177 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2450,7 +2450,7 @@ errors++;
 }
 }
 else {
-const err178 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema11.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+const err178 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2462,7 +2462,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.rollback.type,parentSchema:schema11.properties.spec.properties.rollback,data:data72};
+const err179 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data72};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2477,7 +2477,7 @@ let data79 = data9.restart;
 if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 for(const key18 in data79){
 if(!((((key18 === "condition") || (key18 === "delay")) || (key18 === "maxAttempts")) || (key18 === "window"))){
-const err180 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spec.properties.restart,data:data79};
+const err180 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data79};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2490,7 +2490,7 @@ errors++;
 if(data79.condition !== undefined){
 let data80 = data79.condition;
 if(typeof data80 !== "string"){
-const err181 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.restart.properties.condition.type,parentSchema:schema11.properties.spec.properties.restart.properties.condition,data:data80};
+const err181 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data80};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2500,7 +2500,7 @@ vErrors.push(err181);
 errors++;
 }
 if(!(((data80 === "none") || (data80 === "on-failure")) || (data80 === "any"))){
-const err182 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema11.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema11.properties.spec.properties.restart.properties.condition,data:data80};
+const err182 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data80};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2514,7 +2514,7 @@ if(data79.delay !== undefined){
 let data81 = data79.delay;
 if(typeof data81 === "string"){
 if(formats0["duration"].parse(data81) === undefined){
-const err183 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.restart.properties.delay,data:data81};
+const err183 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data81};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2525,7 +2525,7 @@ errors++;
 }
 }
 else {
-const err184 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.restart.properties.delay.type,parentSchema:schema11.properties.spec.properties.restart.properties.delay,data:data81};
+const err184 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data81};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2538,7 +2538,7 @@ errors++;
 if(data79.maxAttempts !== undefined){
 let data82 = data79.maxAttempts;
 if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err185 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema11.properties.spec.properties.restart.properties.maxAttempts,data:data82};
+const err185 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data82};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2549,7 +2549,7 @@ errors++;
 }
 if(typeof data82 == "number"){
 if(data82 < 0 || isNaN(data82)){
-const err186 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.spec.properties.restart.properties.maxAttempts,data:data82};
+const err186 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data82};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2564,7 +2564,7 @@ if(data79.window !== undefined){
 let data83 = data79.window;
 if(typeof data83 === "string"){
 if(formats0["duration"].parse(data83) === undefined){
-const err187 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.restart.properties.window,data:data83};
+const err187 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data83};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2575,7 +2575,7 @@ errors++;
 }
 }
 else {
-const err188 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.restart.properties.window.type,parentSchema:schema11.properties.spec.properties.restart.properties.window,data:data83};
+const err188 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data83};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2587,7 +2587,7 @@ errors++;
 }
 }
 else {
-const err189 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.restart.type,parentSchema:schema11.properties.spec.properties.restart,data:data79};
+const err189 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data79};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2603,7 +2603,7 @@ if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
 for(const key19 in data84){
 let data85 = data84[key19];
 if(typeof data85 !== "string"){
-const err190 = {instancePath:instancePath+"/spec/labels/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema11.properties.spec.properties.labels.additionalProperties,data:data85};
+const err190 = {instancePath:instancePath+"/spec/labels/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data85};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2615,7 +2615,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.labels.type,parentSchema:schema11.properties.spec.properties.labels,data:data84};
+const err191 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data84};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2631,7 +2631,7 @@ if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
 for(const key20 in data86){
 let data87 = data86[key20];
 if(typeof data87 !== "string"){
-const err192 = {instancePath:instancePath+"/spec/containerLabels/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema11.properties.spec.properties.containerLabels.additionalProperties,data:data87};
+const err192 = {instancePath:instancePath+"/spec/containerLabels/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data87};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2643,7 +2643,7 @@ errors++;
 }
 }
 else {
-const err193 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.properties.containerLabels.type,parentSchema:schema11.properties.spec.properties.containerLabels,data:data86};
+const err193 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data86};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2657,7 +2657,7 @@ if(data9.stopGracePeriod !== undefined){
 let data88 = data9.stopGracePeriod;
 if(typeof data88 === "string"){
 if(formats0["duration"].parse(data88) === undefined){
-const err194 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema11.properties.spec.properties.stopGracePeriod,data:data88};
+const err194 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data88};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2668,7 +2668,7 @@ errors++;
 }
 }
 else {
-const err195 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.stopGracePeriod.type,parentSchema:schema11.properties.spec.properties.stopGracePeriod,data:data88};
+const err195 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data88};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2682,7 +2682,7 @@ if(data9.user !== undefined){
 let data89 = data9.user;
 if(typeof data89 === "string"){
 if(func2(data89) < 1){
-const err196 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.spec.properties.user,data:data89};
+const err196 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data89};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2693,7 +2693,7 @@ errors++;
 }
 }
 else {
-const err197 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.user.type,parentSchema:schema11.properties.spec.properties.user,data:data89};
+const err197 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data89};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2707,7 +2707,7 @@ if(data9.workingDir !== undefined){
 let data90 = data9.workingDir;
 if(typeof data90 === "string"){
 if(!pattern4.test(data90)){
-const err198 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema11.properties.spec.properties.workingDir,data:data90};
+const err198 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data90};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2718,7 +2718,7 @@ errors++;
 }
 }
 else {
-const err199 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spec.properties.workingDir.type,parentSchema:schema11.properties.spec.properties.workingDir,data:data90};
+const err199 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data90};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2731,7 +2731,7 @@ errors++;
 if(data9.suspend !== undefined){
 let data91 = data9.suspend;
 if(typeof data91 !== "boolean"){
-const err200 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.spec.properties.suspend.type,parentSchema:schema11.properties.spec.properties.suspend,data:data91};
+const err200 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data91};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2743,7 +2743,7 @@ errors++;
 }
 }
 else {
-const err201 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spec.type,parentSchema:schema11.properties.spec,data:data9};
+const err201 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2755,7 +2755,7 @@ errors++;
 }
 }
 else {
-const err202 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err202 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2764,8 +2764,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-validate10.errors = vErrors;
+validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const checkGeoServiceSchema: SchemaCheck = validate10;
+export const checkGeoServiceSchema: SchemaCheck = validate11;

@@ -15,6 +15,7 @@ export function geoServiceAjv(code: CodeOptions = {}): Ajv {
     keyword: 'x-kargo-format',
     type: 'string',
     schemaType: 'string',
+    metaSchema: { enum: Object.keys(kargoFormats) },
     code(cxt: KeywordCxt) {
       const formats = cxt.gen.scopeValue('formats', { ref: kargoFormats, code: _`kargoFormats` });
       cxt.fail(_`${formats}[${cxt.schema as KargoFormat}].parse(${cxt.data}) === undefined`);

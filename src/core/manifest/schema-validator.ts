@@ -20,10 +20,7 @@ const patternMeanings: Record<string, string> = {
   '^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$': 'must be a constraint such as node.labels.zone == east or node.role != manager',
 };
 
-/**
- * An ajv validation function: true, or false with `errors` set. Both `ajv.compile` and the
- * standalone code `npm run generate` writes from it are one.
- */
+/** ajv's validation function, as the precompiled code exports it: true, or false with `errors` set. */
 export interface SchemaCheck {
   (document: unknown): boolean;
   errors?: ErrorObject[] | null;
