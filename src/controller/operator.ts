@@ -39,6 +39,9 @@ export class Operator {
   private firstSyncDone = false;
   private engineReachable = true;
   private engineProblem = '';
+  private stopping = false;
+  /** The wiring of a start under way (reading the source, starting the watch and the event stream). */
+  private settingUp: Promise<unknown> | undefined;
 
   constructor(
     private readonly swarm: SwarmClient,
@@ -68,6 +71,19 @@ export class Operator {
   }
 
   async start(): Promise<void> {
+    const setUp = this.setUp();
+    this.settingUp = setUp.catch(() => undefined);
+    const listing = await setUp;
+    // A stop during the set-up: nothing more to start (a stop during the sync ends its work).
+    if (this.stopping) return;
+    await this.fullSync(listing);
+    this.firstSyncDone = true;
+    this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
+    if (this.settings.resyncMs > 0 && !this.stopping) this.scheduleResync();
+  }
+
+  /** Reads the source and wires the controller, the watch and the event stream; returns the first sync's early listing. */
+  private async setUp(): Promise<ServiceListing | undefined> {
     const source = new ManifestSource(
       this.settings.manifests,
       createManifestLoader(),
@@ -79,13 +95,12 @@ export class Operator {
     // Not when watching: an edit made during the read would then be in neither the listing nor
     // the event stream (it follows from after the read), and stay unseen until a resync.
     const listing = this.settings.watch ? undefined : this.controller.startListing();
-    this.takeRead(await (this.settings.watch ? source.start() : source.readNow()));
+    const read = await (this.settings.watch ? source.start() : source.readNow());
+    if (this.stopping) return listing;
+    this.takeRead(read);
     this.controller.start();
     if (this.settings.watch) this.followEvents();
-    await this.fullSync(listing);
-    this.firstSyncDone = true;
-    this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
-    if (this.settings.resyncMs > 0) this.scheduleResync();
+    return listing;
   }
 
   /** Reads the source again now (a refresh request, a resync). */
@@ -93,8 +108,13 @@ export class Operator {
     await this.source?.refresh();
   }
 
-  /** Stops taking work, lets reconciles in flight finish, stops watching. */
+  /**
+   * Stops taking work, lets reconciles in flight finish, stops watching. A start still setting up
+   * (a Ctrl-C right after start) finishes that first, so nothing it starts outlives the stop.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await this.settingUp;
     clearTimeout(this.resyncTimer);
     this.stopEvents?.();
     await this.source?.stop();

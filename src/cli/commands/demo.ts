@@ -40,11 +40,18 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
 
   step('starting a private Docker engine in swarm mode (its own socket, data and network namespace)');
   const engine = await startPrivateEngine({ say: (line) => io.stdout.write(`  ${style.dim(line)}\n`) });
+  // Every signal is handled, not just the first: a second Ctrl-C, or tsx sending the first one on
+  // again when Kargo answers it slowly, would otherwise kill the teardown halfway.
+  let signals = 0;
   const stopped = new Promise<NodeJS.Signals>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal('SIGINT'));
-    process.once('SIGTERM', () => resolveSignal('SIGTERM'));
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signals++ === 1) step('already stopping: the engine and its directories are being removed');
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
-  // A Ctrl-C before everything is Ready ends the waiting too (the handlers above fire only once).
+  // A Ctrl-C before everything is Ready ends the waiting too.
   const interrupted = { yes: false };
   void stopped.then(() => (interrupted.yes = true));
   try {
