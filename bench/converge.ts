@@ -117,50 +117,53 @@ export async function kargoSeries(context: SizeContext): Promise<ToolSeries> {
   return { cold, noop, change };
 }
 
-/** Extra Kargo cold converges with a different --workers, each into a throwaway namespace (removed after). */
-export async function kargoColdWithWorkers(context: SizeContext, workers: number): Promise<Runs> {
+/** One cold converge by some way of running Kargo: its wall time, and its run once the services it created are counted. */
+type ColdConverge = (dir: string, namespace: string) => Promise<{ ms: number; run: (moved: number) => ToolRun }>;
+
+/** Cold converges into a throwaway namespace (`suffix`), removed after each round. */
+async function throwawayColdConverges(context: SizeContext, suffix: string, label: string, converge: ColdConverge): Promise<Runs> {
   const { engine, n, root, repeats, say } = context;
-  const namespace = `${namesAt(n).namespace}-x${String(workers)}`;
-  const dir = join(root, `${namesAt(n).manifests}-x${String(workers)}`);
+  const namespace = `${namesAt(n).namespace}-${suffix}`;
+  const dir = join(root, `${namesAt(n).manifests}-${suffix}`);
   writeManifests(dir, benchServices(n), namespace);
   const dockerd = dockerdPid(engine.stateDir);
   const runs: ToolRun[] = [];
   for (let round = 1; round <= repeats; round++) {
     await quiet(() => processCpuMs(dockerd));
-    const { result: once, cpu } = await withCpu(ownCpuMs, () => processCpuMs(dockerd), () => kargoOnce(engine.dockerHost, dir, namespace, workers));
-    if (once.exitCode !== 0) throw new Error(`kargo run --once --workers ${String(workers)} exited ${String(once.exitCode)}: ${once.output}`);
-    say(`  kargo cold converge with --workers ${String(workers)} ${String(round)}/${String(repeats)} N=${String(n)}: ${once.ms.toFixed(0)} ms`);
+    const { ms, run } = await converge(dir, namespace);
     const moved = (await settledVersions(engine.swarm, namespace)).size;
+    say(`  kargo cold converge ${label} ${String(round)}/${String(repeats)} N=${String(n)}: ${ms.toFixed(0)} ms, ${String(moved)} service(s) created`);
     await removeNamespace(engine.swarm, namespace);
-    runs.push(kargoRun({ once, cpu, moved }));
+    runs.push(run(moved));
   }
   return runs;
 }
 
+/** Extra Kargo cold converges with a different --workers. */
+export async function kargoColdWithWorkers(context: SizeContext, workers: number): Promise<Runs> {
+  const { engine } = context;
+  const dockerd = dockerdPid(engine.stateDir);
+  return throwawayColdConverges(context, `x${String(workers)}`, `with --workers ${String(workers)}`, async (dir, namespace) => {
+    const { result: once, cpu } = await withCpu(ownCpuMs, () => processCpuMs(dockerd), () => kargoOnce(engine.dockerHost, dir, namespace, workers));
+    if (once.exitCode !== 0) throw new Error(`kargo run --once --workers ${String(workers)} exited ${String(once.exitCode)}: ${once.output}`);
+    return { ms: once.ms, run: (moved) => kargoRun({ once, cpu, moved }) };
+  });
+}
+
 /**
  * Kargo's cold converge as a shell or a CI job runs it: a fresh `node dist/cli/main.js run --once`
- * process each time (Node.js start, module loading and JIT warm-up included),
- * each into a throwaway namespace, removed after.
+ * process each time (Node.js start, module loading and JIT warm-up included).
  */
 export async function kargoColdAsProcess(context: SizeContext): Promise<Runs> {
-  const { engine, n, root, workers, repeats, say } = context;
+  const { engine, workers } = context;
   const dockerd = dockerdPid(engine.stateDir);
-  const runs: ToolRun[] = [];
-  for (let round = 1; round <= repeats; round++) {
-    const namespace = `${namesAt(n).namespace}-p${String(round)}`;
-    const dir = join(root, `${namesAt(n).manifests}-p${String(round)}`);
-    writeManifests(dir, benchServices(n), namespace);
-    await quiet(() => processCpuMs(dockerd));
+  return throwawayColdConverges(context, 'p', 'as a fresh process', async (dir, namespace) => {
     const args = [...imageNodeFlags(), 'dist/cli/main.js', ...kargoOnceArgs(dir, namespace, workers)];
     const env = { ...process.env, DOCKER_HOST: engine.dockerHost };
     const { result, cpu } = await withCpu(exitedChildrenCpuMs, () => processCpuMs(dockerd), () => runChild(process.execPath, args, env, repoRoot));
     if (result.code !== 0) throw new Error(`node dist/cli/main.js run --once exited ${String(result.code)}: ${result.stderr.slice(0, 2000)}`);
-    const moved = (await settledVersions(engine.swarm, namespace)).size;
-    say(`  kargo cold converge as a fresh process ${String(round)}/${String(repeats)} N=${String(n)}: ${result.ms.toFixed(0)} ms, ${String(moved)} service(s) created`);
-    await removeNamespace(engine.swarm, namespace);
-    runs.push({ ms: result.ms, cpu, moved });
-  }
-  return runs;
+    return { ms: result.ms, run: (moved) => ({ ms: result.ms, cpu, moved }) };
+  });
 }
 
 function kargoRun({ once, cpu, moved }: { once: KargoOnceResult; cpu: CpuCost; moved: number }): ToolRun {
