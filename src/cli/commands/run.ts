@@ -56,9 +56,16 @@ async function runOnce(runtime: KargoRuntime, config: RunConfig, logger: Logger)
 }
 
 async function runUntilSignalled(runtime: KargoRuntime, logger: Logger): Promise<number> {
+  // Every signal is handled, not just the first: a second one (or tsx passing the first on again
+  // when Kargo answers it slowly) must not cut the reconciles in flight short.
+  let signals = 0;
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signals++ > 0) logger.info({ signal }, `${signal}: already stopping`);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
   await Promise.race([runtime.started, stopped]);
   const signal = await stopped;
