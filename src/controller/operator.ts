@@ -79,7 +79,7 @@ export class Operator {
     await this.fullSync(listing);
     this.firstSyncDone = true;
     this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
-    if (this.settings.resyncMs > 0 && !this.stopping) this.scheduleResync();
+    if (this.settings.resyncMs > 0) this.scheduleResync();
   }
 
   /** Reads the source and wires the controller, the watch and the event stream; returns the first sync's early listing. */
@@ -160,6 +160,8 @@ export class Operator {
   }
 
   private scheduleResync(): void {
+    // A stop during the first sync (or a resync) already cleared the timer: start none after it.
+    if (this.stopping) return;
     const jitter = 1 + (Math.random() - 0.5) * 0.2;
     this.resyncTimer = setTimeout(() => {
       void (async () => {
