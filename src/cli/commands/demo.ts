@@ -9,6 +9,7 @@ import { startRuntime } from '../../runtime/kargo-runtime.js';
 import { buildLocalImages, localImages } from '../../sandbox/local-images.js';
 import { startPrivateEngine, type PrivateEngine } from '../../sandbox/private-engine.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { firstStopSignal } from '../stop-signals.js';
 import { paint } from '../terminal-style.js';
 import { kargoVersion } from '../version.js';
 
@@ -40,17 +41,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
 
   step('starting a private Docker engine in swarm mode (its own socket, data and network namespace)');
   const engine = await startPrivateEngine({ say: (line) => io.stdout.write(`  ${style.dim(line)}\n`) });
-  // Every signal is handled, not just the first: a second Ctrl-C, or tsx sending the first one on
-  // again when Kargo answers it slowly, would otherwise kill the teardown halfway.
-  let signals = 0;
-  const stopped = new Promise<NodeJS.Signals>((resolveSignal) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (signals++ === 1) step('already stopping: the engine and its directories are being removed');
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const stopped = firstStopSignal(() => step('already stopping: the engine and its directories are being removed'));
   // A Ctrl-C before everything is Ready ends the waiting too.
   const interrupted = { yes: false };
   void stopped.then(() => (interrupted.yes = true));

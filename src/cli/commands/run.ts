@@ -4,6 +4,7 @@ import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js'
 import { kargoVersion } from '../version.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
+import { firstStopSignal } from '../stop-signals.js';
 import { parseRunConfig, runFlagsHelp, type RunConfig } from '../run-config.js';
 
 export const runUsage = `Usage: kargo run [flags]
@@ -56,17 +57,7 @@ async function runOnce(runtime: KargoRuntime, config: RunConfig, logger: Logger)
 }
 
 async function runUntilSignalled(runtime: KargoRuntime, logger: Logger): Promise<number> {
-  // Every signal is handled, not just the first: a second one (or tsx passing the first on again
-  // when Kargo answers it slowly) must not cut the reconciles in flight short.
-  let signals = 0;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (signals++ > 0) logger.info({ signal }, `${signal}: already stopping`);
-      resolve(signal);
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const stopped = firstStopSignal((signal) => logger.info({ signal }, `${signal}: already stopping`));
   await Promise.race([runtime.started, stopped]);
   const signal = await stopped;
   logger.info({ signal }, `${signal}: finishing the reconciles in flight, then stopping`);
