@@ -1,4 +1,4 @@
-/** Makes sure dist/ (what the child processes run) is built from the current sources. */
+/** Makes sure the bundle in dist/cli/ (what the child processes run) is built from the current sources. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runChild } from './measure.js';
@@ -12,13 +12,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The sources whose compiled file is missing or older than they are. */
+/** The sources newer than the bundle dist/cli/main.js (all of them when it is missing). */
 export function staleSources(root: string): string[] {
-  const src = join(root, 'src');
-  return sourceFiles(src).filter((file) => {
-    const compiled = join(root, 'dist', relative(src, file)).replace(/\.ts$/, '.js');
-    return !existsSync(compiled) || statSync(compiled).mtimeMs < statSync(file).mtimeMs;
-  });
+  const bundle = join(root, 'dist', 'cli', 'main.js');
+  const builtAt = existsSync(bundle) ? statSync(bundle).mtimeMs : -Infinity;
+  return sourceFiles(join(root, 'src')).filter((file) => statSync(file).mtimeMs > builtAt);
 }
 
 /** Runs `npm run build` when dist/ is missing or stale; returns a warning when the build failed. */

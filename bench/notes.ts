@@ -130,8 +130,8 @@ function processLine(n: number, fresh: ToolRun, inProcess: ToolRun, stack: ToolR
   const ratio = stack.ms / fresh.ms;
   const loading =
     validate === undefined
-      ? "loading Kargo's modules"
-      : `loading Kargo's modules (Node.js alone starts in ${ms(median(validate.nodeStartMs))}, and in ${ms(median(validate.runImportMs))} with the run command's modules: dockerode, pino, yaml, …)`;
+      ? "loading Kargo's bundle"
+      : `loading Kargo's bundle (Node.js alone starts in ${ms(median(validate.nodeStartMs))}, and in ${ms(median(validate.runImportMs))} with the run command's modules loaded: dockerode, pino, yaml, …)`;
   return `- cold converge as a fresh process, N=${String(n)}: \`node dist/cli/main.js run --once\` took ${ms(fresh.ms)} (median; CPU ${ms(fresh.cpu.toolMs)}), against ${ms(inProcess.ms)} for the in-process runs and ${ms(stack.ms)} for the CLI (${ratio >= 1 ? `Kargo ${times(ratio)} faster` : `Kargo ${times(1 / ratio)} slower`}). The difference from the in-process runs is Node.js's start, ${loading}, and running Kargo's code before V8 has optimised it: the in-process runs follow other runs in the same process. The CLI is a compiled Go program and pays none of this.`;
 }
 

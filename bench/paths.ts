@@ -18,3 +18,9 @@ export function imageNodeFlags(): string[] {
   if (node < 0) throw new Error('the Dockerfile\'s ENTRYPOINT does not run node');
   return words.slice(node + 1).filter((word) => word.startsWith('--'));
 }
+
+/**
+ * A flag no Kargo command knows: `node dist/cli/main.js <command> --bench-load-only` loads the
+ * command's modules, then stops with a usage error (exit 2). The bench times start-up with it.
+ */
+export const loadOnlyFlag = '--bench-load-only';

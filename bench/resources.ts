@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PrivateEngine } from '../src/sandbox/private-engine.js';
 import { registerChild } from './engine.js';
-import { imageNodeFlags, repoRoot } from './paths.js';
+import { imageNodeFlags, loadOnlyFlag, repoRoot } from './paths.js';
 import { benchServices, writeManifests } from './fixtures.js';
 import { quiet, runChild, sleep, timeout } from './measure.js';
 import type { Say } from './progress.js';
@@ -83,11 +83,17 @@ export interface HeapFigures {
   readonly external: number;
 }
 
-/** RSS of a Node.js process that only loaded Kargo's CLI modules, MiB (the floor under any Kargo). */
+/**
+ * RSS of a Node.js process that loaded the run command's modules and did nothing else, MiB (the
+ * floor under any Kargo): `kargo run` with a flag it does not know stops right after loading.
+ */
 async function baselineRssMiB(): Promise<number> {
-  const script = "await import('./dist/cli/kargo.js'); global.gc?.(); console.log(process.memoryUsage().rss)";
-  const result = await runChild(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], process.env, repoRoot);
-  return Number(result.stdout.trim()) / 1024 ** 2;
+  const printRssAtExit = `data:text/javascript,${encodeURIComponent('process.on("exit", () => { globalThis.gc?.(); process.stdout.write(String(process.memoryUsage().rss)); })')}`;
+  const args = [...imageNodeFlags(), '--expose-gc', '--import', printRssAtExit, 'dist/cli/main.js', 'run', loadOnlyFlag];
+  const result = await runChild(process.execPath, args, process.env, repoRoot);
+  const rss = Number(result.stdout.trim());
+  if (!Number.isFinite(rss) || rss <= 0) throw new Error(`node ${args.join(' ')} printed no RSS (exit ${String(result.code)}): ${result.stderr.slice(0, 2000)}`);
+  return rss / 1024 ** 2;
 }
 
 function difference(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
@@ -214,7 +220,7 @@ export function resourcesRow(result: ResourcesResult): { rows: Row[]; misses: Mi
 function memoryNote(result: ResourcesResult): string {
   const heap = result.heapAtEnd;
   const floor = result.baselineRssMiB;
-  return `Node.js with Kargo's modules loaded and nothing else is ${floor.toFixed(0)} MiB RSS here. Kargo was at ${result.rssAfterStartupMiB.toFixed(0)} MiB once its ${String(result.n)} services were created; in the window its RSS moved between ${result.steadyMinRssMiB.toFixed(0)} and ${result.steadyPeakRssMiB.toFixed(0)} MiB (sampled every 250 ms) and ended at ${result.rssAtEndMiB.toFixed(0)} MiB, after ${String(result.resyncs)} resyncs. At the end its V8 heap (its own /metrics) held ${heap.used.toFixed(0)} MiB of live data in ${heap.total.toFixed(0)} MiB reserved, plus ${heap.external.toFixed(0)} MiB external (buffers): roughly, the RSS is the floor, the reserved heap and the buffers; the live data is the smaller part, and the swings follow the resyncs, each of which reads every manifest file again (parsing only those whose text changed) and lists every service.`;
+  return `Node.js with the run command's modules loaded and nothing else is ${floor.toFixed(0)} MiB RSS here. Kargo was at ${result.rssAfterStartupMiB.toFixed(0)} MiB once its ${String(result.n)} services were created; in the window its RSS moved between ${result.steadyMinRssMiB.toFixed(0)} and ${result.steadyPeakRssMiB.toFixed(0)} MiB (sampled every 250 ms) and ended at ${result.rssAtEndMiB.toFixed(0)} MiB, after ${String(result.resyncs)} resyncs. At the end its V8 heap (its own /metrics) held ${heap.used.toFixed(0)} MiB of live data in ${heap.total.toFixed(0)} MiB reserved, plus ${heap.external.toFixed(0)} MiB external (buffers): roughly, the RSS is the floor, the reserved heap and the buffers; the live data is the smaller part, and the swings follow the resyncs, each of which reads every manifest file again (parsing only those whose text changed) and lists every service.`;
 }
 
 /** The steady window minute by minute, and what the engine paid for it, for the notes. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { main } from '../src/cli/kargo.js';
 import { benchServices, writeManifests } from './fixtures.js';
 import { median, runChild } from './measure.js';
-import { repoRoot } from './paths.js';
+import { loadOnlyFlag, repoRoot } from './paths.js';
 import { describeProfile, summariseProfileDir, type ProfileSummary } from './profile.js';
 import { mark, ms, type Miss, type Row } from './report.js';
 
@@ -17,14 +17,21 @@ export interface ValidateResult {
   readonly firstInProcessMs: number;
   readonly warmInProcessMs: number[];
   readonly childMs: number[];
-  /** A bare `node -e 0`, and `node` importing the CLI's entry module (every command's dependencies). */
+  /** A bare `node -e 0`, `kargo version` (the CLI's entry module), and `kargo validate` stopped right after loading. */
   readonly nodeStartMs: number[];
   readonly cliImportMs: number[];
   readonly validateImportMs: number[];
-  /** `node` importing the run command's modules (dockerode among them): what every `kargo run` loads. */
+  /** `kargo run` stopped right after loading its modules (dockerode among them): what every `kargo run` loads. */
   readonly runImportMs: number[];
   /** CPU profile of one more `kargo validate` process. */
   readonly profile?: ProfileSummary;
+}
+
+/** Wall time of `node dist/cli/main.js …args`, which must exit with `expectedCode`. */
+async function startupMs(args: readonly string[], expectedCode: number): Promise<number> {
+  const result = await runChild(process.execPath, ['dist/cli/main.js', ...args], process.env, repoRoot);
+  if (result.code !== expectedCode) throw new Error(`node dist/cli/main.js ${args.join(' ')} exited ${String(result.code)}, not ${String(expectedCode)}: ${result.stderr.slice(0, 2000)}`);
+  return result.ms;
 }
 
 async function validateInProcess(dir: string): Promise<number> {
@@ -56,9 +63,9 @@ export async function measureValidate(count: number, root: string): Promise<Vali
   const runImportMs: number[] = [];
   for (let i = 0; i < repeats; i++) {
     nodeStartMs.push((await runChild(process.execPath, ['-e', '0'], process.env, repoRoot)).ms);
-    cliImportMs.push((await runChild(process.execPath, ['-e', "await import('./dist/cli/kargo.js')"], process.env, repoRoot)).ms);
-    validateImportMs.push((await runChild(process.execPath, ['-e', "await import('./dist/cli/commands/validate.js')"], process.env, repoRoot)).ms);
-    runImportMs.push((await runChild(process.execPath, ['-e', "await import('./dist/cli/commands/run.js')"], process.env, repoRoot)).ms);
+    cliImportMs.push(await startupMs(['version'], 0));
+    validateImportMs.push(await startupMs(['validate', loadOnlyFlag], 2));
+    runImportMs.push(await startupMs(['run', loadOnlyFlag], 2));
   }
   const profileDir = join(root, 'validate-profile');
   await runChild(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, 'dist/cli/main.js', 'validate', dir], process.env, repoRoot);
@@ -90,5 +97,5 @@ export function validateNote(result: ValidateResult): string {
   const node = median(result.nodeStartMs);
   const cli = median(result.cliImportMs);
   const validateOnly = median(result.validateImportMs);
-  return `A \`kargo validate\` process took ${ms(median(result.childMs))}: starting Node.js alone takes ${ms(node)}, importing the CLI's entry module ${ms(cli)} and the validate command's modules (loader, yaml, the precompiled schema check) ${ms(validateOnly)} (each \`node -e "await import(…)"\`, Node.js start included); the work itself (read every file, parse with source positions, schema and semantic checks) takes ${ms(median(result.warmInProcessMs))} warm in-process, and the first in-process call, before V8 has optimised Kargo's code, ${ms(result.firstInProcessMs)}.${result.profile === undefined ? '' : ` A CPU profile of one more such process (${ms(result.profile.totalMs)} sampled, V8 sampler): ${describeProfile(result.profile)}.`}`;
+  return `A \`kargo validate\` process took ${ms(median(result.childMs))}: starting Node.js alone takes ${ms(node)}, \`kargo version\` (the CLI's entry module) ${ms(cli)} and \`kargo validate\` up to loading its modules (loader, yaml, the precompiled schema check) ${ms(validateOnly)} (each a fresh process of the bundle in dist/cli/, Node.js start included); the work itself (read every file, parse with source positions, schema and semantic checks) takes ${ms(median(result.warmInProcessMs))} warm in-process, and the first in-process call, before V8 has optimised Kargo's code, ${ms(result.firstInProcessMs)}.${result.profile === undefined ? '' : ` A CPU profile of one more such process (${ms(result.profile.totalMs)} sampled, V8 sampler): ${describeProfile(result.profile)}.`}`;
 }

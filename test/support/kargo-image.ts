@@ -24,7 +24,7 @@ function primeNpmCache(context: string, cache: string, say: (line: string) => vo
 }
 
 /** What goes into the build context: what the Dockerfile COPYs, nothing else. */
-const contextFiles = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'crds'];
+const contextFiles = ['Dockerfile', '.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/bundle.ts', 'src'];
 
 /**
  * Builds the node base image from this machine's Node.js, then `docker build` of the repository's
