@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * Modules that dockerode requires at load time but Kargo only uses for an ssh:// DOCKER_HOST
- * (ssh2) or a BuildKit build (gRPC): each becomes a stub that loads the real module from
- * node_modules on its first call, so start-up skips them (~60 ms). BuildKit's module is
- * required on first use already and only needs to stay out of the bundle, as it reads its
- * .proto files next to itself.
+ * Modules that dockerode requires at load time and Kargo never calls: ssh2 serves ssh://
+ * DOCKER_HOSTs (Kargo accepts unix:// and tcp:// only) and gRPC serves BuildKit builds. Each
+ * becomes a stub that loads the real module from node_modules on its first call, so start-up
+ * skips them (~60 ms). BuildKit's module is required on first use already; it only has to stay
+ * out of the bundle, as it reads its .proto files next to itself.
  */
 const loadedFromNodeModules: readonly { importer: string; request: string; module: string; stub: boolean }[] = [
   { importer: '/node_modules/dockerode/lib/', request: './session', module: 'dockerode/lib/session.js', stub: true },
