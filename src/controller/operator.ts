@@ -123,7 +123,13 @@ export class Operator {
 
   private takeRead(read: SourceRead): void {
     const snapshot = snapshotOf(read.set, this.settings.manifests, read.revision);
+    const previous = this.controller.currentSnapshot;
     const changed = this.controller.applySnapshot(snapshot);
+    // Orphans held while a file could not be read belong to no key a new snapshot queues: sync them all.
+    if (previous !== undefined && previous.unidentifiedFiles.size > 0 && snapshot.unidentifiedFiles.size === 0) {
+      this.logger.info('every manifest file loads again: resyncing the services held meanwhile');
+      void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
+    }
     this.observer.sourceRead?.(read);
     const level = read.set.problems.length > 0 ? 'warn' : 'info';
     this.logger[level](

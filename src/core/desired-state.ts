@@ -9,17 +9,19 @@ export interface DesiredState {
   readonly desired: DesiredService[];
   readonly protectedKeys: ReadonlySet<string>;
   readonly protectedFiles: ReadonlySet<string>;
+  /** Files with a problem that names no GeoService: see PlanPolicy.unidentifiedFiles. */
+  readonly unidentifiedFiles: ReadonlySet<string>;
+}
+
+/** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
+export function relativeSourceFile(root: string, file: string): string {
+  return posix.relative(root, file) || posix.basename(file);
 }
 
 /**
  * Renders every valid manifest of `set`, read below `root` at `revision`, and collects what
  * failed to load so that its services are protected.
  */
-/** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
-export function relativeSourceFile(root: string, file: string): string {
-  return posix.relative(root, file) || posix.basename(file);
-}
-
 export function desiredStateOf(set: ManifestSet, root: string, revision: string): DesiredState {
   const relative = (file: string): string => relativeSourceFile(root, file);
   const desired = set.manifests.map(({ key, resource, source }) => {
@@ -35,6 +37,7 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
     desired,
     protectedKeys: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]))),
     protectedFiles: new Set(set.problems.map((problem) => relative(problem.file))),
+    unidentifiedFiles: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [relative(problem.file)] : []))),
   };
 }
 
@@ -46,5 +49,6 @@ export function planPolicyOf(state: DesiredState, prune: boolean, allowEmpty: bo
     sourceEmpty: state.desired.length === 0,
     protectedKeys: state.protectedKeys,
     protectedFiles: state.protectedFiles,
+    unidentifiedFiles: state.unidentifiedFiles,
   };
 }

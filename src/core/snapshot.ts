@@ -9,6 +9,7 @@ export interface Snapshot {
   readonly desired: ReadonlyMap<string, DesiredService>;
   readonly protectedKeys: ReadonlySet<string>;
   readonly protectedFiles: ReadonlySet<string>;
+  readonly unidentifiedFiles: ReadonlySet<string>;
   readonly problems: readonly ManifestProblem[];
   /** The first problem of each file that has one, by path relative to the root (as in io.kargo.source). */
   readonly problemByFile: ReadonlyMap<string, ManifestProblem>;
@@ -25,6 +26,7 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string): Sn
     desired: new Map(state.desired.map((service) => [service.key, service])),
     protectedKeys: state.protectedKeys,
     protectedFiles: state.protectedFiles,
+    unidentifiedFiles: state.unidentifiedFiles,
     problems: set.problems,
     problemByFile: new Map([...set.problems].reverse().map((problem) => [relativeSourceFile(root, problem.file), problem])),
     set,

@@ -57,6 +57,7 @@ export async function reconcileGeoService(
     sourceEmpty: snapshot.sourceEmpty,
     protectedKeys: snapshot.protectedKeys,
     protectedFiles: snapshot.protectedFiles,
+    unidentifiedFiles: snapshot.unidentifiedFiles,
   };
   const live = { services, networkNames: await networks.resolve(services) };
   const plan = planChanges(desired === undefined ? [] : [desired], live, policy);

@@ -56,6 +56,23 @@ describe('kargo run keeps services safe', () => {
     expect(service?.Spec.TaskTemplate?.ContainerSpec?.Image).toBe('kargo-local/http:1');
   });
 
+  it('keeps a service whose manifest moved into a file that does not parse, and prunes it once every file loads', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha'), 'b.yaml': (ns) => httpManifest(ns, 'beta') });
+    await k.waitForCondition('alpha', 'Ready');
+    // The move and the typo land together: the service's io.kargo.source label still names a.yaml.
+    k.remove('a.yaml');
+    k.write('team/alpha.yaml', httpManifest(k.namespace, 'alpha').replace('metadata: {', 'metadata: {{'));
+    const held = await k.waitForCondition('alpha', 'Stalled');
+    expect(conditionOf(held, 'Stalled')?.message).toContain('team/alpha.yaml could not be read far enough');
+    expect((await k.services()).has(`${k.namespace}_alpha`)).toBe(true);
+    expect(k.swarm.writes.remove).toBe(0);
+    k.write('team/alpha.yaml', httpManifest(k.namespace, 'gamma'));
+    await waitFor('alpha to be pruned once every file loads (no periodic resync runs here)', async () =>
+      (await k.services()).has(`${k.namespace}_alpha`) ? undefined : true,
+    );
+    expect([...(await k.services()).keys()].sort()).toEqual([`${k.namespace}_beta`, `${k.namespace}_gamma`]);
+  });
+
   it('does not remove services when the directory is emptied', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
     await k.waitForCondition('alpha', 'Ready');

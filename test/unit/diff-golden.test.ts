@@ -51,7 +51,7 @@ describe('golden diffs of a manifest against its live Swarm service', () => {
   it.each(cases)('prints the expected plan for %s', (name) => {
     const dir = join(casesDir, name);
     const desired = desiredServices(dir);
-    const policy: PlanPolicy = { prune: true, allowEmpty: false, sourceEmpty: desired.length === 0, protectedKeys: new Set(), protectedFiles: new Set() };
+    const policy: PlanPolicy = { prune: true, allowEmpty: false, sourceEmpty: desired.length === 0, protectedKeys: new Set(), protectedFiles: new Set(), unidentifiedFiles: new Set() };
     const plan = planChanges(desired, { services: liveServices(dir), networkNames: networkNames(dir) }, policy);
     const text = formatPlan(plan);
     const golden = join(dir, 'expected.txt');

@@ -1,10 +1,14 @@
-/** The loader keeps what it parsed while a file's text stays the same, and never longer. */
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+/**
+ * The loader keeps what it parsed while a file's text stays the same, and never longer; what it
+ * cannot read is reported at its own path.
+ */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManifestLoader, type ManifestLoader } from '../../src/adapters/files/manifest-loader.js';
 import type { ManifestSet } from '../../src/core/manifest/manifest-set.js';
+import { desiredStateOf } from '../../src/core/desired-state.js';
 import { httpManifest } from '../support/running-kargo.js';
 
 let root = '';
@@ -84,5 +88,32 @@ describe('createManifestLoader', () => {
     expect((await small([root])).problems.map((problem) => problem.code)).toEqual(['file-too-large']);
     put('a.yaml', 'alpha');
     expect((await small([root])).manifests.map((manifest) => manifest.key)).toEqual(['geo/alpha']);
+  });
+});
+
+describe('what the loader cannot read', () => {
+  const problemsOf = (set: ManifestSet): { file: string; code: string; key: string | undefined }[] =>
+    set.problems.map((problem) => ({ file: problem.file, code: problem.code, key: problem.key }));
+
+  it('reports a dangling symlink at its own path and still reads the other files', async () => {
+    put('a.yaml', 'alpha');
+    mkdirSync(join(root, 'geo'));
+    put('geo/b.yaml', 'beta');
+    symlinkSync(join(root, 'gone'), join(root, 'team'));
+    const set = await read();
+    expect(set.manifests.map((manifest) => manifest.key)).toEqual(['geo/alpha', 'geo/beta']);
+    expect(problemsOf(set)).toEqual([{ file: join(root, 'team'), code: 'file-unreadable', key: undefined }]);
+  });
+
+  it('reports a root that does not exist as unreadable, not as an empty source', async () => {
+    const set = await load([join(root, 'nowhere')]);
+    expect(problemsOf(set)).toEqual([{ file: join(root, 'nowhere'), code: 'file-unreadable', key: undefined }]);
+  });
+
+  it('names the files it could not read as unidentified in the desired state, so nothing is pruned', async () => {
+    put('a.yaml', 'alpha');
+    writeFileSync(join(root, 'moved.yaml'), 'apiVersion: kargo.io/v1alpha1\nkind: GeoService\nmetadata: {name: [\n');
+    const state = desiredStateOf(await read(), root, 'r1');
+    expect([...state.unidentifiedFiles]).toEqual(['moved.yaml']);
   });
 });

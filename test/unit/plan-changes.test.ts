@@ -8,7 +8,7 @@ import { planChanges, type DesiredService, type Plan, type PlanPolicy, type Plan
 import type { Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 
 function policy(overrides: Partial<PlanPolicy> = {}): PlanPolicy {
-  return { prune: true, allowEmpty: false, sourceEmpty: false, protectedKeys: new Set(), protectedFiles: new Set(), ...overrides };
+  return { prune: true, allowEmpty: false, sourceEmpty: false, protectedKeys: new Set(), protectedFiles: new Set(), unidentifiedFiles: new Set(), ...overrides };
 }
 
 function nameOf(key: string): string {
@@ -80,6 +80,7 @@ interface RuleRow {
 
 const refusal = expect.stringContaining('no manifest was loaded') as unknown;
 const failedToLoad = expect.stringContaining('its manifest failed to load') as unknown;
+const unidentifiedRefusal = 'geo/moved.yaml could not be read far enough to tell which GeoServices it declares: removing no service until it loads';
 
 const ruleRows: readonly RuleRow[] = [
   {
@@ -244,6 +245,44 @@ const ruleRows: readonly RuleRow[] = [
     steps: [
       { kind: 'delete', key: 'geo/old' },
       { kind: 'delete', key: 'geo/web' },
+    ],
+    pruneRefused: false,
+  },
+  {
+    rule: 'refuses to prune while a file failed before naming its GeoServices (its services may carry an older source label)',
+    desired: [desired('geo/web')],
+    live: [owned('geo/web'), owned('geo/moved')],
+    policy: policy({ protectedFiles: new Set(['geo/moved.yaml']), unidentifiedFiles: new Set(['geo/moved.yaml']) }),
+    steps: [
+      { kind: 'hold', key: 'geo/moved', reason: unidentifiedRefusal },
+      { kind: 'unchanged', key: 'geo/web' },
+    ],
+    pruneRefused: true,
+  },
+  {
+    rule: 'refuses to prune while a file failed before naming its GeoServices, even when empty is allowed',
+    desired: [],
+    live: [owned('geo/web')],
+    policy: policy({ sourceEmpty: true, allowEmpty: true, protectedFiles: new Set(['manifests']), unidentifiedFiles: new Set(['manifests']) }),
+    steps: [{ kind: 'hold', key: 'geo/web', reason: 'manifests could not be read far enough to tell which GeoServices it declares: removing no service until it loads' }],
+    pruneRefused: true,
+  },
+  {
+    rule: 'names at most three of the files that failed before naming their GeoServices',
+    desired: [],
+    live: [owned('geo/web')],
+    policy: policy({ unidentifiedFiles: new Set(['d.yaml', 'b.yaml', 'a.yaml', 'c.yaml']) }),
+    steps: [{ kind: 'hold', key: 'geo/web', reason: 'a.yaml, b.yaml, c.yaml and 1 more could not be read far enough to tell which GeoServices they declare: removing no service until they load' }],
+    pruneRefused: true,
+  },
+  {
+    rule: 'still creates and updates while a file failed before naming its GeoServices',
+    desired: [desired('geo/new'), desired('geo/web', { image: 'nginx:1.28' })],
+    live: [owned('geo/web')],
+    policy: policy({ protectedFiles: new Set(['geo/moved.yaml']), unidentifiedFiles: new Set(['geo/moved.yaml']) }),
+    steps: [
+      { kind: 'create', key: 'geo/new' },
+      { kind: 'update', key: 'geo/web' },
     ],
     pruneRefused: false,
   },

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeError } from '../../errors.js';
@@ -8,23 +8,25 @@ const manifestExtension = /\.ya?ml$/i;
 
 /**
  * The manifest file paths below `paths` (files, or directories walked recursively), sorted so
- * that runs compare, and the paths that could not be read at all. Hidden entries such as `.git`
- * are skipped; symlinked directories are followed once (a git-sync checkout is a symlink).
+ * that runs compare, and the paths that could not be read. Hidden entries such as `.git` are
+ * skipped; symlinked directories are followed once (a git-sync checkout is a symlink). A
+ * directory or symlink that cannot be read is reported at its own path and the walk goes on, so
+ * the files it may hold count as failed to load, never as deleted.
  */
 export async function findManifestFiles(paths: readonly string[]): Promise<{ found: string[]; missing: ManifestFile[] }> {
-  const found: string[] = [];
-  const visited = new Set<string>();
-  const missing: ManifestFile[] = [];
+  const walk: Walk = { found: [], visited: new Set(), missing: [] };
   for (const path of paths) {
+    let info: Stats;
     try {
-      const info = await stat(path);
-      if (info.isDirectory()) await walk(path, found, visited);
-      else found.push(path);
+      info = await stat(path);
     } catch (error) {
-      missing.push({ path, unreadable: describeError(error) });
+      walk.missing.push({ path, unreadable: describeError(error) });
+      continue;
     }
+    if (info.isDirectory()) await walkDirectory(path, walk);
+    else walk.found.push(path);
   }
-  return { found: [...new Set(found)].sort(), missing };
+  return { found: [...new Set(walk.found)].sort(), missing: walk.missing };
 }
 
 /**
@@ -42,15 +44,40 @@ export function readManifestFile(path: string, maxFileBytes: number): ManifestFi
   }
 }
 
-async function walk(directory: string, found: string[], visited: Set<string>): Promise<void> {
-  const real = await realpath(directory);
-  if (visited.has(real)) return;
-  visited.add(real);
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
+interface Walk {
+  readonly found: string[];
+  /** Real paths of the directories walked, so a symlink loop is walked once. */
+  readonly visited: Set<string>;
+  readonly missing: ManifestFile[];
+}
+
+async function walkDirectory(directory: string, walk: Walk): Promise<void> {
+  let entries: Dirent[];
+  try {
+    const real = await realpath(directory);
+    if (walk.visited.has(real)) return;
+    walk.visited.add(real);
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    walk.missing.push({ path: directory, unreadable: describeError(error) });
+    return;
+  }
+  for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(directory, entry.name);
-    const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && (await stat(path).then((s) => s.isDirectory(), () => false)));
-    if (isDirectory) await walk(path, found, visited);
-    else if (manifestExtension.test(entry.name)) found.push(path);
+    if (entry.isDirectory()) await walkDirectory(path, walk);
+    else if (entry.isSymbolicLink()) await walkSymlink(path, walk);
+    else if (manifestExtension.test(entry.name)) walk.found.push(path);
+  }
+}
+
+/** A symlink to a directory is walked; to a file, read if it is named like a manifest; a dangling one is reported. */
+async function walkSymlink(path: string, walk: Walk): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) await walkDirectory(path, walk);
+    else if (manifestExtension.test(path)) walk.found.push(path);
+  } catch (error) {
+    walk.missing.push({ path, unreadable: describeError(error) });
   }
 }

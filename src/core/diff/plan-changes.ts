@@ -33,6 +33,12 @@ export interface PlanPolicy {
   readonly protectedKeys: ReadonlySet<string>;
   /** Files that failed to load (even unparseable): services whose source label names one are never touched. */
   readonly protectedFiles: ReadonlySet<string>;
+  /**
+   * Files that failed before the GeoServices in them could be named (unreadable, not YAML, a
+   * document without metadata.name). Any of them might declare any service, so while one
+   * exists nothing is pruned: a moved file keeps its old io.kargo.source label until it changes.
+   */
+  readonly unidentifiedFiles: ReadonlySet<string>;
 }
 
 export type PlanStep =
@@ -67,13 +73,21 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
   const orphans = live.services.filter(
     (service) => isManagedByKargo(service.Spec.Labels) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
   );
-  const pruneRefused =
-    policy.prune && policy.sourceEmpty && !policy.allowEmpty && orphans.length > 0
-      ? 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)'
-      : undefined;
+  const pruneRefused = policy.prune && orphans.length > 0 ? pruneRefusal(policy) : undefined;
   for (const service of orphans) steps.push(planOrphan(service, policy, pruneRefused));
   steps.sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || compareCodePoints(a.key, b.key));
   return { steps, ...(pruneRefused === undefined ? {} : { pruneRefused }) };
+}
+
+/** Why no orphan may be removed under `policy`, if none may. */
+function pruneRefusal(policy: PlanPolicy): string | undefined {
+  if (policy.unidentifiedFiles.size > 0) {
+    const files = [...policy.unidentifiedFiles].sort(compareCodePoints);
+    const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${String(files.length - 3)} more`;
+    return `${named} could not be read far enough to tell which GeoServices ${files.length === 1 ? 'it declares' : 'they declare'}: removing no service until ${files.length === 1 ? 'it loads' : 'they load'}`;
+  }
+  if (policy.sourceEmpty && !policy.allowEmpty) return 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)';
+  return undefined;
 }
 
 function planDesired(want: DesiredService, service: Service | undefined, context: LiveContext): PlanStep {
