@@ -200,6 +200,16 @@ const equalRows: readonly Row[] = [
     live: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `registry.local:5000/geo/web:2.1@${digest}`)),
   },
   {
+    rule: 'a tag pinned to a digest in the manifest equals the same reference live',
+    desired: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx:1.27@${digest}`)),
+    live: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx:1.27@${digest}`)),
+  },
+  {
+    rule: 'an update policy with Parallelism 1 equals no update policy (Swarm runs one task at a time)',
+    desired: spec((s) => (s.UpdateConfig = { Parallelism: 1 })),
+    live: spec(),
+  },
+  {
     rule: 'the provenance labels (spec hash, revision, source) are ignored',
     desired: spec((s) => (s.Labels = { ...s.Labels, 'io.kargo.spec-hash': 'new', 'io.kargo.revision': 'c0ffee', 'io.kargo.source': 'web.yaml' })),
     live: spec((s) => (s.Labels = { ...s.Labels, 'io.kargo.spec-hash': 'old', 'io.kargo.revision': 'deadbeef', 'io.kargo.source': 'old/web.yaml' })),
@@ -251,7 +261,31 @@ const differRows: readonly DifferRow[] = [
     rule: 'a digest-only reference differs from a tag pinned to the same digest',
     desired: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx@${digest}`)),
     live: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx:1.27@${digest}`)),
-    changes: [{ path: 'TaskTemplate.ContainerSpec.Image', from: 'nginx:1.27', to: `nginx@${digest}` }],
+    changes: [{ path: 'TaskTemplate.ContainerSpec.Image', from: `nginx:1.27@${digest}`, to: `nginx@${digest}` }],
+  },
+  {
+    rule: 'a tag pinned to another digest in the manifest differs (a digest bump is rolled out)',
+    desired: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx:1.27@${digest}`)),
+    live: spec((s) => (s.TaskTemplate.ContainerSpec.Image = `nginx:1.27@${otherDigest}`)),
+    changes: [{ path: 'TaskTemplate.ContainerSpec.Image', from: `nginx:1.27@${otherDigest}`, to: `nginx:1.27@${digest}` }],
+  },
+  {
+    rule: 'Parallelism 0 (all at once) differs from no update policy (one at a time)',
+    desired: spec((s) => (s.UpdateConfig = { Parallelism: 0 })),
+    live: spec(),
+    changes: [{ path: 'UpdateConfig.Parallelism', from: 1, to: 0 }],
+  },
+  {
+    rule: 'an update policy without Parallelism (Swarm reads 0) differs from Parallelism 1',
+    desired: spec((s) => (s.UpdateConfig = { Parallelism: 1, Order: 'start-first' })),
+    live: spec((s) => (s.UpdateConfig = { Order: 'start-first' })),
+    changes: [{ path: 'UpdateConfig.Parallelism', from: 0, to: 1 }],
+  },
+  {
+    rule: 'Parallelism 0 differs from no rollback policy',
+    desired: spec((s) => (s.RollbackConfig = { Parallelism: 0 })),
+    live: spec(),
+    changes: [{ path: 'RollbackConfig.Parallelism', from: 1, to: 0 }],
   },
   {
     rule: 'an extra env var differs',
@@ -437,7 +471,7 @@ describe('the paths of a comparable spec', () => {
     const comparable = comparableSpec(
       spec((s) => {
         s.TaskTemplate.ContainerSpec.Env = ['b=1', 'B=2'];
-        s.UpdateConfig = { Parallelism: 1 };
+        s.UpdateConfig = { Parallelism: 2 };
       }),
     );
     expect([...comparable.keys()]).toEqual([

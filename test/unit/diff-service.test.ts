@@ -79,7 +79,7 @@ describe('the order of changes', () => {
     s.Labels = { ...s.Labels, team: 'gis' };
     s.TaskTemplate.ContainerSpec.Env = ['b=1', 'B=2'];
     s.TaskTemplate.ContainerSpec.Image = 'nginx:1.28';
-    s.UpdateConfig = { Parallelism: 1 };
+    s.UpdateConfig = { Parallelism: 2 };
     s.EndpointSpec = { Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080 }] };
     s.Mode = { Replicated: { Replicas: 3 } };
   });
@@ -102,7 +102,7 @@ describe('the order of changes', () => {
     const reordered: ServiceSpec = {
       Mode: { Replicated: { Replicas: 3 } },
       EndpointSpec: { Ports: [{ PublishedPort: 8080, TargetPort: 80, Protocol: 'tcp' }] },
-      UpdateConfig: { Parallelism: 1 },
+      UpdateConfig: { Parallelism: 2 },
       TaskTemplate: { ContainerSpec: { Env: ['B=2', 'b=1'], Image: 'nginx:1.28' } },
       Labels: { team: 'gis', 'io.kargo.spec-hash': 'abc', 'io.kargo.managed-by': 'kargo' },
       Name: 'geo_web',

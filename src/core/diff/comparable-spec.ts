@@ -1,6 +1,6 @@
 import { compareCodePoints } from '../render/canonical-json.js';
 import { provenanceLabels } from '../render/ownership.js';
-import type { Mount, NetworkAttachmentConfig, PortConfig, ServiceSpec } from '../swarm/engine-api.js';
+import type { Mount, NetworkAttachmentConfig, PortConfig, ServiceSpec, UpdateConfig } from '../swarm/engine-api.js';
 
 /** A spec flattened to its leaves: `TaskTemplate.ContainerSpec.Env.FOO` → `"bar"`. */
 export type ComparableSpec = ReadonlyMap<string, unknown>;
@@ -22,7 +22,15 @@ const swarmDefaults: Readonly<Record<string, unknown>> = {
   'RollbackConfig.FailureAction': 'pause',
   'RollbackConfig.Order': 'stop-first',
   'EndpointSpec.Mode': 'vip',
+  'UpdateConfig.Parallelism': 1,
+  'RollbackConfig.Parallelism': 1,
 };
+
+/** How the two sides of a diff are read alike. */
+export interface CompareOptions {
+  /** The manifest pins a digest: a change of digest is a change, so no digest is dropped. */
+  readonly keepImageDigest?: boolean;
+}
 
 /** The value Swarm gives a leaf a spec leaves out, if it gives one. */
 export function swarmDefaultOf(path: string): unknown {
@@ -37,10 +45,10 @@ const ignoredPaths: readonly string[] = ['TaskTemplate.ForceUpdate', 'TaskTempla
  * rendered spec compares equal: defaults filled in by Swarm are dropped, zero values are the same
  * as absent ones, lists whose order means nothing become maps keyed by identity (env by name,
  * mounts by target, ports by published/target/protocol, networks by name, constraints by text),
- * a digest Swarm appended to a tagged image is dropped, network IDs become names, and the
- * provenance labels (revision, spec hash) are left out.
+ * a digest Swarm appended to a tagged image is dropped (unless the manifest pins one), network IDs
+ * become names, and the provenance labels (revision, spec hash) are left out.
  */
-export function comparableSpec(spec: ServiceSpec, context: LiveContext = { networkNames: new Map() }): ComparableSpec {
+export function comparableSpec(spec: ServiceSpec, context: LiveContext = { networkNames: new Map() }, options: CompareOptions = {}): ComparableSpec {
   const keyed = {
     ...spec,
     Labels: bracketKeys(withoutProvenance(spec.Labels)),
@@ -49,7 +57,7 @@ export function comparableSpec(spec: ServiceSpec, context: LiveContext = { netwo
       ContainerSpec: {
         ...spec.TaskTemplate?.ContainerSpec,
         Labels: bracketKeys(spec.TaskTemplate?.ContainerSpec?.Labels),
-        Image: canonicalImage(spec.TaskTemplate?.ContainerSpec?.Image),
+        Image: options.keepImageDigest === true ? spec.TaskTemplate?.ContainerSpec?.Image : canonicalImage(spec.TaskTemplate?.ContainerSpec?.Image),
         Env: bracketKeys(envMap(spec.TaskTemplate?.ContainerSpec?.Env)),
         Mounts: keyBy(spec.TaskTemplate?.ContainerSpec?.Mounts, mountKey),
       },
@@ -71,7 +79,19 @@ export function comparableSpec(spec: ServiceSpec, context: LiveContext = { netwo
   }
   // Always explicit (Swarm's default is 1), so scaling to or from 0 and switching modes read plainly.
   if (spec.Mode?.Global === undefined) comparable.set('Mode.Replicated.Replicas', spec.Mode?.Replicated?.Replicas ?? 1);
+  setParallelism(comparable, 'UpdateConfig', spec.UpdateConfig);
+  setParallelism(comparable, 'RollbackConfig', spec.RollbackConfig);
   return new Map([...comparable].sort(([a], [b]) => compareCodePoints(a, b)));
+}
+
+/**
+ * Parallelism 0 means "all at once", not "left out": Swarm runs one task at a time only when the
+ * whole policy is left out. A leaf is kept where the effective value is not Swarm's default of 1.
+ */
+function setParallelism(comparable: Map<string, unknown>, policy: 'UpdateConfig' | 'RollbackConfig', config: UpdateConfig | undefined): void {
+  const effective = config === undefined ? 1 : (config.Parallelism ?? 0);
+  if (effective === 1) comparable.delete(`${policy}.Parallelism`);
+  else comparable.set(`${policy}.Parallelism`, effective);
 }
 
 /**

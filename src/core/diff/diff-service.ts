@@ -16,7 +16,8 @@ export function diffService(
   // One side missing: every leaf of the other is a change (no defaults to fill in, nothing to merge).
   if (desired === undefined) return createdOrDeletedEntry(name, 'deleted', () => (live === undefined ? new Map() : comparableSpec(live, context)), 'from');
   if (live === undefined) return createdOrDeletedEntry(name, 'created', () => comparableSpec(desired), 'to');
-  const changes = fieldChanges(comparableSpec(live, context), comparableSpec(desired));
+  const options = { keepImageDigest: desired.TaskTemplate?.ContainerSpec?.Image?.includes('@') === true };
+  const changes = fieldChanges(comparableSpec(live, context, options), comparableSpec(desired, undefined, options));
   return {
     name,
     action: changes.length === 0 ? 'unchanged' : 'configured',

@@ -74,7 +74,7 @@ export type RestartPolicySpec = {
 
 /** How Swarm rolls out a change (and, under rollback, how it rolls one back). */
 export type UpdatePolicySpec = {
-  /** Tasks changed at once; 0 means all at once. */
+  /** Tasks changed at once (default 1); 0 means all at once. */
   parallelism?: number;
   /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
   delay?: string;

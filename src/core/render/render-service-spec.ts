@@ -133,7 +133,8 @@ function renderRestartPolicy(restart: GeoServiceSpec['restart']): TaskSpec['Rest
 function renderUpdatePolicy(policy: UpdatePolicySpec | undefined): UpdateConfig | undefined {
   if (policy === undefined) return undefined;
   return {
-    ...optional('Parallelism', policy.parallelism),
+    // Swarm reads a policy without Parallelism as 0, all tasks at once; left out, it means 1 here as in the docker CLI.
+    Parallelism: policy.parallelism ?? 1,
     ...optional('Delay', duration(policy.delay)),
     ...optional('FailureAction', policy.failureAction),
     ...optional('Monitor', duration(policy.monitor)),
