@@ -8,9 +8,16 @@ export class RolloutMemory {
   private readonly failed = new Map<string, string>();
   private readonly reasons = new Map<string, string>();
 
-  /** An update carrying spec hash `hash` was sent for `key`. */
+  /**
+   * An update carrying spec hash `hash` was sent for `key`. A failure of another spec is then
+   * history: once the manifest has moved on, going back to that spec is a new attempt.
+   */
   recordApplied(key: string, hash: string): void {
     this.applied.set(key, hash);
+    if (this.failed.get(key) !== hash) {
+      this.failed.delete(key);
+      this.reasons.delete(key);
+    }
   }
 
   /** The spec hash last sent for `key`. */
