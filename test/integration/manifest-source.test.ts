@@ -55,6 +55,23 @@ describe('the manifest source', () => {
     expect(reads.length).toBeLessThanOrEqual(3);
   });
 
+  it('answers every one of several refreshes requested at once', async () => {
+    write(join(root, 'a.yaml'), 'alpha');
+    await watch(root);
+    const refreshing = source === undefined ? [] : [source.refresh(), source.refresh(), source.refresh()];
+    const answered = await Promise.race([Promise.all(refreshing).then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+    expect(answered).toBe(true);
+  });
+
+  it('answers a refresh requested before a burst of file events settles', async () => {
+    await watch(root);
+    write(join(root, 'a.yaml'), 'alpha');
+    const refreshed = source?.refresh();
+    write(join(root, 'b.yaml'), 'beta');
+    const answered = await Promise.race([refreshed?.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+    expect(answered).toBe(true);
+  });
+
   it('follows a git-sync style symlink swapped atomically to a new checkout', async () => {
     write(join(root, 'rev1', 'a.yaml'), 'alpha');
     write(join(root, 'rev2', 'b.yaml'), 'beta');

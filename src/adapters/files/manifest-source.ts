@@ -36,6 +36,8 @@ export class ManifestSource {
   private rereadWanted = false;
   private firstEventAt: number | undefined;
   private stopped = false;
+  /** Callers of schedule() waiting for the read their call leads to. */
+  private waiters: (() => void)[] = [];
 
   constructor(
     readonly root: string,
@@ -68,6 +70,7 @@ export class ManifestSource {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const resolve of this.waiters.splice(0)) resolve();
     clearInterval(this.relinkTimer);
     await this.watcher?.close();
     await this.reading;
@@ -104,14 +107,21 @@ export class ManifestSource {
     await this.schedule(0);
   }
 
-  private async schedule(delayMs: number): Promise<void> {
+  /**
+   * Reads after `delayMs` of quiet. Every caller waits for that read, also when a later call moves
+   * the timer: a refresh request or the resync loop would otherwise wait for ever.
+   */
+  private schedule(delayMs: number): Promise<void> {
     this.firstEventAt ??= performance.now();
     clearTimeout(this.timer);
-    await new Promise<void>((resolve) => {
-      this.timer = setTimeout(() => {
-        void this.readSettled().then(resolve);
-      }, delayMs);
-    });
+    const settled = new Promise<void>((resolve) => this.waiters.push(resolve));
+    this.timer = setTimeout(() => {
+      const waiting = this.waiters.splice(0);
+      void this.readSettled().then(() => {
+        for (const resolve of waiting) resolve();
+      });
+    }, delayMs);
+    return settled;
   }
 
   private async readSettled(): Promise<void> {
