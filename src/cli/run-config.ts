@@ -3,6 +3,7 @@ import { parseDuration } from '../core/manifest/units.js';
 import { ErrorCode, KargoError } from '../errors.js';
 import type { GitSourceSettings } from '../adapters/git/git-sync.js';
 import { logLevels, type LogLevel } from '../observability/logger.js';
+import { parseNamespaceScope } from '../core/namespace-scope.js';
 
 /** Everything `kargo run` is configured with; each flag has a KARGO_* environment variable. */
 export interface RunConfig {
@@ -44,7 +45,7 @@ export const runFlags = {
   'no-prune': { env: 'KARGO_NO_PRUNE', type: 'boolean', help: 'never remove services whose manifest is gone' },
   'allow-empty': { env: 'KARGO_ALLOW_EMPTY', type: 'boolean', help: 'allow pruning everything when no manifest is left' },
   namespaces: { env: 'KARGO_NAMESPACES', type: 'string', help: 'comma-separated namespaces to manage (default: all)' },
-  listen: { env: 'KARGO_LISTEN', type: 'string', default: '0.0.0.0:9469', help: 'address of the metrics, health and status server' },
+  listen: { env: 'KARGO_LISTEN', type: 'string', default: '0.0.0.0:9469', help: 'address of the metrics, health and status server (none with --once)' },
   'log-level': { env: 'KARGO_LOG_LEVEL', type: 'string', default: 'info', help: logLevels.join(', ') },
   'git-url': { env: 'KARGO_GIT_URL', type: 'string', help: 'follow this git repository instead of a --manifests directory' },
   'git-ref': { env: 'KARGO_GIT_REF', type: 'string', default: 'main', help: 'branch or tag to follow' },
@@ -92,7 +93,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (!Number.isInteger(workers) || workers < 1) throw usage(`--workers must be a whole number of at least 1, not "${text('workers') ?? ''}"`);
   const logLevel = text('log-level') ?? 'info';
   if (!(logLevels as readonly string[]).includes(logLevel)) throw usage(`--log-level must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
-  const namespaces = text('namespaces');
+  const namespaceScope = parseNamespaceScope(text('namespaces'));
   const dockerHost = env['DOCKER_HOST'];
   const gitUrl = text('git-url');
   const credentialsFile = text('git-credentials-file');
@@ -120,7 +121,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
     backoffCapMs: duration('backoff-cap'),
     prune: !bool('no-prune'),
     allowEmpty: bool('allow-empty'),
-    ...(namespaces === undefined || namespaces === '' ? {} : { namespaces: new Set(namespaces.split(',').map((ns) => ns.trim())) }),
+    ...(namespaceScope === undefined ? {} : { namespaces: namespaceScope }),
     listen: text('listen') ?? '0.0.0.0:9469',
     logLevel: logLevel as LogLevel,
     ...(dockerHost === undefined || dockerHost === '' ? {} : { dockerHost }),

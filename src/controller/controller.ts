@@ -11,6 +11,7 @@ import { RolloutMemory } from '../reconcile/rollout-memory.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
 import { ExponentialBackoff } from './backoff.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
+import { inNamespaceScope } from '../core/namespace-scope.js';
 
 export interface ControllerSettings {
   /** Keys reconciled at once. */
@@ -194,8 +195,7 @@ export class Controller {
   }
 
   private inScope(key: string): boolean {
-    const namespaces = this.settings.namespaces;
-    return namespaces === undefined || namespaces.has(key.split('/')[0] ?? '');
+    return inNamespaceScope(key, this.settings.namespaces);
   }
 
   private async work(): Promise<void> {

@@ -122,7 +122,7 @@ export class Operator {
   }
 
   private takeRead(read: SourceRead): void {
-    const snapshot = snapshotOf(read.set, this.settings.manifests, read.revision);
+    const snapshot = snapshotOf(read.set, this.settings.manifests, read.revision, this.settings.namespaces);
     const previous = this.controller.currentSnapshot;
     const changed = this.controller.applySnapshot(snapshot);
     // Orphans held while a file could not be read belong to no key a new snapshot queues: sync them all.

@@ -2,6 +2,7 @@ import { desiredStateOf, relativeSourceFile } from './desired-state.js';
 import type { DesiredService } from './diff/plan-changes.js';
 import type { ManifestProblem, ManifestSet } from './manifest/manifest-set.js';
 import { ownershipLabels } from './render/ownership.js';
+import { inNamespaceScope, type NamespaceScope } from './namespace-scope.js';
 
 /** Everything the controller knows about the source at one revision. Immutable. */
 export interface Snapshot {
@@ -14,12 +15,12 @@ export interface Snapshot {
   /** The first problem of each file that has one, by path relative to the root (as in io.kargo.source). */
   readonly problemByFile: ReadonlyMap<string, ManifestProblem>;
   readonly set: ManifestSet;
-  /** The source has no valid manifest at all. */
+  /** The source has no valid manifest in the namespaces this Kargo manages. */
   readonly sourceEmpty: boolean;
 }
 
-/** The snapshot of a manifest set read below `root` at `revision`. */
-export function snapshotOf(set: ManifestSet, root: string, revision: string): Snapshot {
+/** The snapshot of a manifest set read below `root` at `revision`, for a Kargo managing `scope`. */
+export function snapshotOf(set: ManifestSet, root: string, revision: string, scope?: NamespaceScope): Snapshot {
   const state = desiredStateOf(set, root, revision);
   return {
     revision,
@@ -30,7 +31,7 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string): Sn
     problems: set.problems,
     problemByFile: new Map([...set.problems].reverse().map((problem) => [relativeSourceFile(root, problem.file), problem])),
     set,
-    sourceEmpty: state.desired.length === 0,
+    sourceEmpty: !state.desired.some((service) => inNamespaceScope(service.key, scope)),
   };
 }
 

@@ -13,6 +13,8 @@ const swarm = testSwarm();
 const env = { DOCKER_HOST: inject('dockerHost') };
 const dir = mkdtempSync(join(tmpdir(), 'kargo-diff-'));
 const namespace = uniqueName('diff');
+/** A namespace this diff does not manage, as if a second Kargo owned it. */
+const otherNamespace = uniqueName('diff-other');
 writeFileSync(
   join(dir, 'web.yaml'),
   `apiVersion: kargo.io/v1alpha1
@@ -24,12 +26,15 @@ spec:
   env: { RESPONSE: hello }
 `,
 );
-// Other test files run their own Kargo-owned services on the same engine: leave them out of the plan.
-const diffArgs = ['diff', '--manifests', dir, '--no-prune'];
+// Other test files run their own Kargo-owned services on the same engine, in other namespaces: like
+// a second Kargo's, they are out of this plan, pruning included.
+const diffArgs = ['diff', '--manifests', dir, '--namespaces', namespace];
 
 afterAll(async () => {
-  const services = await swarm.listServices({ name: [`${namespace}_web`] });
-  await Promise.all(services.map((service) => swarm.removeService(service.ID)));
+  for (const ns of [namespace, otherNamespace]) {
+    const services = await swarm.listServices({ label: [`com.docker.stack.namespace=${ns}`] });
+    await Promise.all(services.map((service) => swarm.removeService(service.ID)));
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,6 +75,22 @@ describe('kargo diff', () => {
     const entry = report.services.find((service) => service.key === `${namespace}/web`);
     expect(entry?.action).toBe('configured');
     expect(entry?.changes.map((change) => change.path)).toEqual(['TaskTemplate.ContainerSpec.Env[RESPONSE]']);
+  });
+
+  it('shows an owned service of its namespaces that no manifest wants as a delete, and leaves other namespaces out', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'kargo-diff-orphan-'));
+    const manifest = (name: string, ns: string): string => `apiVersion: kargo.io/v1alpha1\nkind: GeoService\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { image: ${localImages.http.name}, replicas: 0 }\n`;
+    writeFileSync(join(other, 'orphan.yaml'), manifest('orphan', namespace));
+    writeFileSync(join(other, 'elsewhere.yaml'), manifest('elsewhere', otherNamespace));
+    const set = await createManifestLoader()([other]);
+    rmSync(other, { recursive: true, force: true });
+    const specs = desiredStateOf(set, other, set.contentRevision).desired.map((service) => service.spec);
+    expect(specs).toHaveLength(2);
+    for (const spec of specs) await swarm.createService(spec);
+    const result = await runKargo(diffArgs, env);
+    expect(result.stdout).toContain(`- ${namespace}/orphan (delete ${namespace}_orphan)`);
+    expect(result.stdout).not.toContain('elsewhere');
+    expect(result.stdout).toContain('plan: 0 to create, 1 to update, 1 to delete, 0 unchanged');
   });
 
   it('says what to do when the engine cannot be reached', async () => {

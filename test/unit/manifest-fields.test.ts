@@ -113,8 +113,8 @@ function resourceAmountRows(kind: 'limits' | 'reservations'): FieldRow[] {
       field: at('memory'),
       valid: wrap({ memory: '1.5G' }),
       invalid: [
-        bad(wrap({ memory: '2X' }), at('memory'), `${sizeMessage} (binary units; a bare number is bytes), not "2X"`),
-        bad(wrap({ memory: '-1G' }), at('memory'), `${sizeMessage} (binary units; a bare number is bytes), not "-1G"`),
+        bad(wrap({ memory: '2X' }), at('memory'), `${sizeMessage} (binary units; a quoted number is bytes), not "2X"`),
+        bad(wrap({ memory: '-1G' }), at('memory'), `${sizeMessage} (binary units; a quoted number is bytes), not "-1G"`),
         bad(wrap({ memory: 512 }), at('memory'), 'must be a string, not 512'),
       ],
     },
@@ -360,7 +360,7 @@ const fieldRows: readonly FieldRow[] = [
     field: 'spec.volumes[].size',
     valid: volume({ type: 'tmpfs', target: '/dev/shm', size: '256M' }),
     invalid: [
-      bad(volume({ type: 'tmpfs', target: '/tmp', size: '64X' }), 'spec.volumes[0].size', `${sizeMessage} (binary units; a bare number is bytes), not "64X"`),
+      bad(volume({ type: 'tmpfs', target: '/tmp', size: '64X' }), 'spec.volumes[0].size', `${sizeMessage} (binary units; a quoted number is bytes), not "64X"`),
       bad(volume({ type: 'volume', source: 'data', target: '/data', size: '1G' }), 'spec.volumes[0].size', 'size applies only to a tmpfs', InvalidField),
     ],
   },

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
-import { desiredStateOf, planPolicyOf } from '../../core/desired-state.js';
+import { desiredStateOf, planPolicyOf, type DesiredState } from '../../core/desired-state.js';
+import { inNamespaceScope, parseNamespaceScope, type NamespaceScope } from '../../core/namespace-scope.js';
+import { isManagedByKargo } from '../../core/render/ownership.js';
 import { formatPlan, hasPendingChanges } from '../../core/diff/format-plan.js';
-import { planChanges, type Plan } from '../../core/diff/plan-changes.js';
+import { ownerKey, planChanges, type Plan } from '../../core/diff/plan-changes.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
 import { formatValidation } from './validate.js';
@@ -12,10 +14,11 @@ import { paint } from '../terminal-style.js';
 /** `kargo diff` exits 3 when applying the manifests would change the cluster. */
 export const ChangesPending = 3;
 
-export const diffUsage = `Usage: kargo diff [--manifests DIR] [--output text|json] [--no-prune] [--allow-empty]
+export const diffUsage = `Usage: kargo diff [--manifests DIR] [--namespaces NS,…] [--output text|json] [--no-prune] [--allow-empty]
 
 Shows what \`kargo run\` would change on the swarm at DOCKER_HOST to match the manifests in DIR
-(default "."), per service and per field. Writes nothing.
+(default "."), per service and per field. Writes nothing. Give it the --namespaces, --no-prune and
+--allow-empty of the Kargo it checks: services of other namespaces are left out.
 Exit code: 0 in sync, 3 changes pending, 1 a manifest is invalid or the engine failed, 2 usage error.
 `;
 
@@ -25,6 +28,7 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
     args: [...argv],
     options: {
       manifests: { type: 'string', short: 'm', default: '.' },
+      namespaces: { type: 'string' },
       output: { type: 'string', short: 'o', default: 'text' },
       'no-prune': { type: 'boolean', default: false },
       'allow-empty': { type: 'boolean', default: false },
@@ -35,10 +39,14 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   if (stop !== undefined) return stop;
   const root = values.manifests;
   const set = await createManifestLoader()([root]);
-  const state = desiredStateOf(set, root, set.contentRevision);
+  const scope = parseNamespaceScope(values.namespaces);
+  const state = inScope(desiredStateOf(set, root, set.contentRevision), scope);
   const swarm = SwarmClient.connect(env['DOCKER_HOST']);
   await swarm.assertManager();
-  const plan = planChanges(state.desired, await swarm.readLiveState(), planPolicyOf(state, !values['no-prune'], values['allow-empty']));
+  const live = await swarm.readLiveState();
+  // Another Kargo's services are not orphans of this one; a foreign service of a wanted name is still a conflict.
+  const services = live.services.filter((service) => !isManagedByKargo(service.Spec.Labels) || inNamespaceScope(ownerKey(service), scope));
+  const plan = planChanges(state.desired, { ...live, services }, planPolicyOf(state, !values['no-prune'], values['allow-empty']));
   if (values.output === 'json') {
     io.stdout.write(`${JSON.stringify(planReport(plan, set.problems.length), null, 2)}\n`);
   } else {
@@ -48,6 +56,10 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   }
   if (set.problems.length > 0) return ExitCode.Failed;
   return hasPendingChanges(plan) ? ChangesPending : ExitCode.Ok;
+}
+
+function inScope(state: DesiredState, scope: NamespaceScope): DesiredState {
+  return { ...state, desired: state.desired.filter((service) => inNamespaceScope(service.key, scope)) };
 }
 
 function planReport(plan: Plan, problems: number): object {

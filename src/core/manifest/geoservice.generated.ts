@@ -129,7 +129,7 @@ export type ResourcesSpec = {
 export type ResourceAmountsSpec = {
   /** CPUs, e.g. 0.5 or "2". */
   cpus?: number | string;
-  /** Memory, e.g. 512M or 2G (binary units; a bare number is bytes). */
+  /** Memory, e.g. 512M or 2G (binary units; a quoted number is bytes). */
   memory?: string;
 };
 

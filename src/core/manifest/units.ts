@@ -52,7 +52,7 @@ export function parseCpus(value: number | string): number | undefined {
 /** The custom formats of the schema (`x-kargo-format`), each with its parser and what to tell the user. */
 export const kargoFormats = {
   duration: { parse: parseDuration, expected: 'a duration such as 500ms, 30s, 2m or 1h30m' },
-  size: { parse: parseSize, expected: 'a size such as 512M, 2G or 64Mi (binary units; a bare number is bytes)' },
+  size: { parse: parseSize, expected: 'a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)' },
   cpus: { parse: parseCpus, expected: 'a positive number of CPUs such as 0.5 or 2' },
 } as const;
 
