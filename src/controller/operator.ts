@@ -127,8 +127,7 @@ export class Operator {
     const changed = this.controller.applySnapshot(snapshot);
     // Orphans held while a file could not be read belong to no key a new snapshot queues: sync them all.
     if (previous !== undefined && previous.unidentifiedFiles.size > 0 && snapshot.unidentifiedFiles.size === 0) {
-      this.logger.info('every manifest file loads again: resyncing the services held meanwhile');
-      void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
+      this.resyncInBackground('every manifest file loads again: resyncing the services held meanwhile');
     }
     this.observer.sourceRead?.(read);
     const level = read.set.problems.length > 0 ? 'warn' : 'info';
@@ -148,8 +147,7 @@ export class Operator {
         this.swarm.onRequest('events', '200');
         if (this.engineReachable) return;
         this.engineReachable = true;
-        this.logger.info('the Docker engine is reachable again: resyncing');
-        void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
+        this.resyncInBackground('the Docker engine is reachable again: resyncing');
       },
       onDisconnected: (reason) => {
         this.swarm.onRequest('events', 'error');
@@ -158,6 +156,12 @@ export class Operator {
         this.engineProblem = reason;
       },
     });
+  }
+
+  /** A full sync nobody waits for: its failure is logged, and the next resync tries again. */
+  private resyncInBackground(why: string): void {
+    this.logger.info(why);
+    void this.fullSync().catch((error: unknown) => this.logger.error({ err: describeError(error) }, 'resync failed'));
   }
 
   private async fullSync(listing?: ServiceListing): Promise<void> {

@@ -4,13 +4,17 @@ import { adoptAnnotation } from './render/ownership.js';
 import { renderServiceSpec } from './render/render-service-spec.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
 
-/** Desired services and the keys and files that must be left alone, from one set of manifests. */
-export interface DesiredState {
-  readonly desired: DesiredService[];
+/** What failed to load, so that the plan leaves its services alone (see PlanPolicy). */
+export interface SourceProtection {
   readonly protectedKeys: ReadonlySet<string>;
   readonly protectedFiles: ReadonlySet<string>;
-  /** Files with a problem that names no GeoService: see PlanPolicy.unidentifiedFiles. */
+  /** Files with a problem that names no GeoService. */
   readonly unidentifiedFiles: ReadonlySet<string>;
+}
+
+/** Desired services and the keys and files that must be left alone, from one set of manifests. */
+export interface DesiredState extends SourceProtection {
+  readonly desired: DesiredService[];
 }
 
 /** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
@@ -41,14 +45,14 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
   };
 }
 
-/** The plan policy for a desired state under the operator's prune settings. */
-export function planPolicyOf(state: DesiredState, prune: boolean, allowEmpty: boolean): PlanPolicy {
+/** The plan policy for what a source protects, whether it is empty, under the prune settings. */
+export function planPolicyOf(source: SourceProtection, sourceEmpty: boolean, settings: { readonly prune: boolean; readonly allowEmpty: boolean }): PlanPolicy {
   return {
-    prune,
-    allowEmpty,
-    sourceEmpty: state.desired.length === 0,
-    protectedKeys: state.protectedKeys,
-    protectedFiles: state.protectedFiles,
-    unidentifiedFiles: state.unidentifiedFiles,
+    prune: settings.prune,
+    allowEmpty: settings.allowEmpty,
+    sourceEmpty,
+    protectedKeys: source.protectedKeys,
+    protectedFiles: source.protectedFiles,
+    unidentifiedFiles: source.unidentifiedFiles,
   };
 }

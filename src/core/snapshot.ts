@@ -1,16 +1,13 @@
-import { desiredStateOf, relativeSourceFile } from './desired-state.js';
+import { desiredStateOf, relativeSourceFile, type SourceProtection } from './desired-state.js';
 import type { DesiredService } from './diff/plan-changes.js';
 import type { ManifestProblem, ManifestSet } from './manifest/manifest-set.js';
 import { ownershipLabels } from './render/ownership.js';
 import { inNamespaceScope, type NamespaceScope } from './namespace-scope.js';
 
 /** Everything the controller knows about the source at one revision. Immutable. */
-export interface Snapshot {
+export interface Snapshot extends SourceProtection {
   readonly revision: string;
   readonly desired: ReadonlyMap<string, DesiredService>;
-  readonly protectedKeys: ReadonlySet<string>;
-  readonly protectedFiles: ReadonlySet<string>;
-  readonly unidentifiedFiles: ReadonlySet<string>;
   readonly problems: readonly ManifestProblem[];
   /** The first problem of each file that has one, by path relative to the root (as in io.kargo.source). */
   readonly problemByFile: ReadonlyMap<string, ManifestProblem>;

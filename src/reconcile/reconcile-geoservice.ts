@@ -1,4 +1,5 @@
-import { ownerKey, planChanges, type PlanPolicy, type PlanStep } from '../core/diff/plan-changes.js';
+import { ownerKey, planChanges, type PlanStep } from '../core/diff/plan-changes.js';
+import { planPolicyOf } from '../core/desired-state.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
 import type { Phase } from '../core/status/geoservice-status.js';
@@ -52,13 +53,7 @@ export async function reconcileGeoService(
   const desired = snapshot.desired.get(key);
   const found = listed ?? (await liveServicesOf(serviceNameOfKey(key), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
-  const policy: PlanPolicy = {
-    ...settings,
-    sourceEmpty: snapshot.sourceEmpty,
-    protectedKeys: snapshot.protectedKeys,
-    protectedFiles: snapshot.protectedFiles,
-    unidentifiedFiles: snapshot.unidentifiedFiles,
-  };
+  const policy = planPolicyOf(snapshot, snapshot.sourceEmpty, settings);
   const live = { services, networkNames: await networks.resolve(services) };
   const plan = planChanges(desired === undefined ? [] : [desired], live, policy);
   if (desired === undefined) {
