@@ -1,10 +1,10 @@
 /** Helpers to turn manifests into the specs integration tests create on the test swarm. */
 import { inject } from 'vitest';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 
-const validate = validateGeoService;
+const validate = manifestValidators;
 
 /** The one valid GeoService in `yaml`; throws with the problems when there is none. */
 export function manifestFromYaml(yaml: string): LoadedManifest['resource'] {
