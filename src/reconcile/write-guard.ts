@@ -25,10 +25,4 @@ export class WriteGuard {
   recordSettled(key: string): void {
     this.last.delete(key);
   }
-
-  /** How many times in a row the write with this signature was sent. */
-  timesSent(key: string, signature: string): number {
-    const last = this.last.get(key);
-    return last?.signature === signature ? last.count : 0;
-  }
 }
