@@ -79,12 +79,15 @@ describe('networks', () => {
     // service's virtual IP, "tasks.db" to its tasks. The sandbox's kernel has no IPVS, which routes
     // the virtual IP, so the request goes to the task the short name resolves to.
     const reached = await waitFor('web to reach db by its short name', async () => {
-      const result = await execInTask(swarm, `${k.namespace}_web`, ['sh', '-c', 'nslookup db >/dev/null && wget -q -T 5 -O - http://tasks.db:8080/']);
-      return result.exitCode === 0 ? result.output : undefined;
+      const result = await execInTask(swarm, `${k.namespace}_web`, ['wget', '-q', '-O', '-', 'http://tasks.db:8080/']);
+      if (result.exitCode !== 0) throw new Error(`exit ${String(result.exitCode)}: ${result.output}`);
+      return result.output;
     });
     expect(reached).toContain('answer-from-db');
-    const fromOtherName = await execInTask(swarm, `${k.namespace}_web`, ['sh', '-c', 'nslookup nosuchservice >/dev/null']);
-    expect(fromOtherName.exitCode).not.toBe(0);
+    const lookup = await execInTask(swarm, `${k.namespace}_web`, ['nslookup', 'db']);
+    expect(lookup.output).toMatch(/Name:\s+db\s+Address: \d+\.\d+\.\d+\.\d+/);
+    const unknown = await execInTask(swarm, `${k.namespace}_web`, ['wget', '-q', '-T', '2', '-O', '-', 'http://tasks.nosuchservice:8080/']);
+    expect(unknown.exitCode).not.toBe(0);
 
     const writes = { ...k.swarm.writes };
     await k.operator?.controller.resync();

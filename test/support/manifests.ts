@@ -31,8 +31,3 @@ export function isolate(resource: LoadedManifest['resource'], namespace: string)
     spec: { ...resource.spec, ...(networks === undefined ? {} : { networks }) },
   };
 }
-
-/** The network names a resource attaches to. */
-export function networkNames(resource: LoadedManifest['resource']): string[] {
-  return (resource.spec.networks ?? []).map((network) => (typeof network === 'string' ? network : network.name));
-}
