@@ -146,9 +146,14 @@ async function lastTaskFailure(serviceId: string, swarm: SwarmPort): Promise<str
   const failed = tasks.filter((task) => task.Status?.State === 'failed' || task.Status?.State === 'rejected');
   // Parsed, not compared as text: RFC 3339 times drop trailing zeros of the fraction ("…00Z" vs "…00.1Z").
   const at = (task: Task): number => Date.parse(task.Status?.Timestamp ?? '') || 0;
-  const last = failed.sort((a, b) => at(a) - at(b)).pop();
-  return last?.Status?.Err ?? last?.Status?.Message;
+  const reasons = failed.sort((a, b) => at(a) - at(b)).map((task) => task.Status?.Err ?? task.Status?.Message ?? '');
+  // A task torn down while the node drops its copy of an overlay network may fail on that
+  // clean-up alone: it says nothing about why the rollout failed, so an earlier reason wins.
+  return reasons.filter((reason) => !cleanupFailure.test(reason)).pop() ?? reasons.pop();
 }
+
+/** Errors of the engine's own clean-up of a task, not of the task's work. */
+const cleanupFailure = /^error while removing network/;
 
 /**
  * A rollout Swarm gave up on: it rolled back the spec Kargo sent, or paused it. While the
