@@ -91,6 +91,33 @@ describe('createManifestLoader', () => {
   });
 });
 
+describe('a loader with values files', () => {
+  it('parses again the files that use values when a value changes, and keeps the others', async () => {
+    const values = join(root, 'cluster.env');
+    writeFileSync(values, 'RESPONSE=one\n');
+    put('a.yaml', 'alpha', 'RESPONSE: ${RESPONSE}');
+    put('b.yaml', 'beta');
+    const withValues = createManifestLoader({ valuesFiles: [values] });
+    const first = await withValues([root]);
+    expect(resourceOf(first, 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'one' } } });
+    const again = await withValues([root]);
+    expect(resourceOf(again, 'geo/alpha')).toBe(resourceOf(first, 'geo/alpha'));
+    writeFileSync(values, 'RESPONSE=two\n');
+    const second = await withValues([root]);
+    expect(resourceOf(second, 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'two' } } });
+    expect(resourceOf(second, 'geo/beta')).toBe(resourceOf(first, 'geo/beta'));
+    // The files did not change: their content revision stays, the values revision moves.
+    expect(second.contentRevision).toBe(first.contentRevision);
+    expect(second.valuesRevision).toMatch(/^values\.[0-9a-f]{12}$/);
+    expect(second.valuesRevision).not.toBe(first.valuesRevision);
+  });
+
+  it('gives no values revision without values files', async () => {
+    put('a.yaml', 'alpha');
+    expect((await read()).valuesRevision).toBeUndefined();
+  });
+});
+
 describe('what the loader cannot read', () => {
   const problemsOf = (set: ManifestSet): { file: string; code: string; key: string | undefined }[] =>
     set.problems.map((problem) => ({ file: problem.file, code: problem.code, key: problem.key }));
