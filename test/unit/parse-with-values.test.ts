@@ -95,6 +95,7 @@ describe('parseManifestFileWithValues', () => {
     ['in a comment', `${base}  # was \${OLD}\n`, { TAG: '1', OLD: 'a: b # c' }],
     ['quoted, with YAML syntax inside', `${base}  user: "\${U}"\n`, { TAG: '1', U: 'a: b, c # d' }],
     ['a tag-like default in a quoted string', '  image: "app:${TAG:-latest}"\n', {}],
+    ['unset, in a comment', `${base}  # image: app:\${OLD_TAG}, or \${ unterminated\n`, { TAG: '1' }],
   ])('accepts a value %s', (_name, spec, values: Record<string, string>) => {
     const file = parse(manifest(spec), values);
     expect(file.problems).toEqual([]);

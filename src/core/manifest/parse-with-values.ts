@@ -3,7 +3,7 @@ import { defaultNamespace, keyOf, ManifestProblemCode, type ManifestFile, type M
 import { defaultParseLimits, parseManifestFile, type ParsedFile, type ParseLimits } from './parse-manifests.js';
 import type { SchemaValidator } from './schema-validator.js';
 import { originalPosition, substituteValues, type ReferenceIssue, type SubstitutedSpan, type Values } from './substitute-values.js';
-import { parseDocuments, structureIssues } from './value-structure.js';
+import { parseDocuments, referenceIssues } from './value-structure.js';
 import { textDigest } from '../source-revision.js';
 
 /** A parsed file, and whether it refers to values at all (a file that does not stays valid whatever the values). */
@@ -30,7 +30,7 @@ export function parseManifestFileWithValues(file: ManifestFile, values: Values, 
   const { spans } = substitution;
   const parsed = parseManifestFile({ path: file.path, text: substitution.text }, validate, limits);
   const documents = parseDocuments(substitution.text);
-  const issues = [...substitution.issues, ...structureIssues(file.text, substitution, documents)];
+  const issues = referenceIssues(file.text, substitution, documents);
   const back = <T extends SourceLocation>(location: T): T => ({ ...location, ...originalPosition(spans, location.line, location.column) });
   let problems = parsed.problems.map((problem) => ({ ...back(problem), message: redactValues(problem, spans, substitution.text) }));
   let candidates = parsed.candidates.map((candidate) => ({
