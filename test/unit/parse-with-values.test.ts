@@ -1,5 +1,6 @@
 /** Manifests parsed after substitution: types, positions, problems that hold a service, injected structure. */
 import { describe, expect, it } from 'vitest';
+import { desiredStateOf } from '../../src/core/desired-state.js';
 import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
 import { combineParsedFiles } from '../../src/core/manifest/parse-manifests.js';
 import { parseManifestFileWithValues } from '../../src/core/manifest/parse-with-values.js';
@@ -68,6 +69,9 @@ describe('parseManifestFileWithValues', () => {
     expect(file.problems).toHaveLength(1);
     expect(file.problems[0]).toMatchObject({ line: 3, column: 20, code: 'unset-variable' });
     expect(file.problems[0]?.key).toBeUndefined();
+    // Unnamed: the file's services are held, and nothing is pruned while it lasts.
+    const state = desiredStateOf(combineParsedFiles([file]), '.', 'r1');
+    expect([...state.unidentifiedFiles]).toEqual(['m.yaml']);
   });
 
   it('ignores the references of documents Kargo does not own (a compose file)', () => {
