@@ -41,7 +41,7 @@ interface Flag {
 /** The flags of `kargo run`, with their environment variables and defaults. */
 export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
-  values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; env comma-separated' },
+  values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; comma-separated in the environment' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
   workers: { env: 'KARGO_WORKERS', type: 'string', default: '64', help: 'GeoServices reconciled in parallel' },
