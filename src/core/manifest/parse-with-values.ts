@@ -25,8 +25,10 @@ const issueCodes = {
  * kinds (a compose file has `${…}` of its own) are not Kargo's: their references are no problem.
  */
 export function parseManifestFileWithValues(file: ManifestFile, values: Values, validate: SchemaValidator, limits: ParseLimits = defaultParseLimits): ParsedWithValues {
-  const substitution = 'text' in file ? substituteValues(file.text, values) : undefined;
-  if (!('text' in file) || substitution === undefined || substitution.spans.length === 0) return { ...parseManifestFile(file, validate, limits), usesValues: false };
+  const asWritten = (): ParsedWithValues => ({ ...parseManifestFile(file, validate, limits), usesValues: false });
+  if (!('text' in file)) return asWritten();
+  const substitution = substituteValues(file.text, values);
+  if (substitution.spans.length === 0) return asWritten();
   const { spans } = substitution;
   const parsed = parseManifestFile({ path: file.path, text: substitution.text }, validate, limits);
   const documents = parseDocuments(substitution.text);
