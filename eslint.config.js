@@ -13,7 +13,7 @@ const ioModules = [
 
 export default tseslint.config(
   // The precompiled schema check is ajv's generated JavaScript (scripts/validator-codegen.ts).
-  { ignores: ['dist/**', '.bundle-test-*/**', 'node_modules/**', 'coverage/**', '.scratch/**', 'src/core/manifest/geoservice-validator.generated.ts'] },
+  { ignores: ['dist/**', '.bundle-test-*/**', 'node_modules/**', 'coverage/**', '.scratch/**', 'src/core/manifest/*-validator.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

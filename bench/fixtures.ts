@@ -52,7 +52,8 @@ export function manifestYaml(service: BenchService, namespace: string): string {
       replicas: 0,
       env: { ...service.env },
       labels: { ...service.labels },
-      networks: [{ name: benchNetwork, aliases: [service.name] }],
+      // Kargo gives the service its name as an alias on the network, as docker stack deploy does.
+      networks: [{ name: benchNetwork, external: true }],
     },
   };
   return stringify(resource);

@@ -1,5 +1,7 @@
+import type { CrdSource } from './crd.js';
+
 /**
- * Derives, from the GeoService CRD's openAPIV3Schema, the artifacts that must never drift from it:
+ * Derives, from a CRD's openAPIV3Schema, the artifacts that must never drift from it:
  * the TypeScript types, the JSON Schema for editors and the README's manifest reference.
  * Pure text-to-text functions: `generate.ts` writes the files, a unit test checks they are current.
  */
@@ -20,35 +22,12 @@ export interface SchemaNode {
   'x-kargo-format'?: string;
 }
 
-/** Type names for the schema paths that deserve one; everything else is written inline. */
-const namedTypes: Record<string, string> = {
-  '': 'GeoService',
-  metadata: 'GeoServiceMetadata',
-  spec: 'GeoServiceSpec',
-  'spec.env': 'EnvironmentSpec',
-  'spec.env[]': 'EnvVarSpec',
-  'spec.ports[]': 'PortSpec',
-  'spec.networks[]': 'NetworkSpec',
-  'spec.volumes[]': 'VolumeSpec',
-  'spec.resources': 'ResourcesSpec',
-  'spec.resources.limits': 'ResourceAmountsSpec',
-  'spec.placement': 'PlacementSpec',
-  'spec.healthCheck': 'HealthCheckSpec',
-  'spec.update': 'UpdatePolicySpec',
-  'spec.restart': 'RestartPolicySpec',
-};
-
-/** Paths whose schema is the same definition as another path's (YAML aliases in the CRD). */
-const sameTypeAs: Record<string, string> = {
-  'spec.rollback': 'spec.update',
-  'spec.resources.reservations': 'spec.resources.limits',
-};
-
 const header = (source: string): string =>
   `// Generated from ${source} by \`npm run generate\`. Do not edit: change the CRD instead.\n`;
 
 /** TypeScript declarations for the resource described by `schema`. */
-export function renderTypes(schema: SchemaNode, source: string): string {
+export function renderTypes(schema: SchemaNode, crd: CrdSource): string {
+  const { namedTypes, sameTypeAs } = crd;
   const declarations: string[] = [];
   const typeOf = (node: SchemaNode, path: string, depth: number): string => {
     const alias = sameTypeAs[path];
@@ -96,7 +75,7 @@ export function renderTypes(schema: SchemaNode, source: string): string {
     return `{\n${fields.join('')}${'  '.repeat(depth)}}`;
   };
   const root = typeOf(schema, '', 0);
-  return `${header(source)}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
+  return `${header(crd.crdPath)}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
 }
 
 function wrap(type: string): string {
@@ -108,11 +87,11 @@ function doc(description: string | undefined, indent: string): string {
 }
 
 /** The schema as a standalone JSON Schema (draft 2020-12) for editors and yaml-language-server. */
-export function renderJsonSchema(schema: SchemaNode): string {
+export function renderJsonSchema(schema: SchemaNode, crd: CrdSource): string {
   const jsonSchema = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://kargo.io/schemas/geoservice-v1alpha1.json',
-    title: 'GeoService (kargo.io/v1alpha1)',
+    $id: `https://kargo.io/schemas/${crd.stem}-v1alpha1.json`,
+    title: `${crd.kind} (kargo.io/v1alpha1)`,
     ...schema,
   };
   return `${JSON.stringify(jsonSchema, null, 2)}\n`;

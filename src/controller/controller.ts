@@ -5,10 +5,16 @@ import { changedKeys, type Snapshot } from '../core/snapshot.js';
 import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
-import { liveServicesByKey, reconcileGeoService, type ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
-import type { Service } from '../core/swarm/engine-api.js';
+import { liveServicesByKey, reconcileGeoService } from '../reconcile/reconcile-geoservice.js';
+import { reconcileNetwork } from '../reconcile/reconcile-network.js';
+import type { ReconcileContext } from '../reconcile/reconcile-context.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
+import type { NetworkResource, Service } from '../core/swarm/engine-api.js';
 import { RolloutMemory } from '../reconcile/rollout-memory.js';
+import { WriteGuard } from '../reconcile/write-guard.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
+import { networkOwnerKey } from '../core/diff/plan-networks.js';
+import { kindOfKey, parseKey, swarmNameOf } from '../core/object-key.js';
 import { ExponentialBackoff } from './backoff.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 import { inNamespaceScope } from '../core/namespace-scope.js';
@@ -35,9 +41,10 @@ export interface ControllerObserver {
   statusRemoved?(key: string): void;
 }
 
-/** A full sync's listing of every service, and the keys touched while it was under way. */
+/** A full sync's listing of every service and of Kargo's networks, and the keys touched while it was under way. */
 export interface ServiceListing {
   readonly services: Promise<Service[]>;
+  readonly networks: Promise<NetworkResource[]>;
   /** Keys reconciled or changed from when the listing was asked for until the sync takes it: it may predate their state. */
   readonly touched: Set<string>;
 }
@@ -60,8 +67,9 @@ export class Controller {
   private readonly queue: WorkQueue;
   private readonly failures: ExponentialBackoff;
   private readonly progress = new ExponentialBackoff(firstProgressPollMs, maxProgressPollMs);
-  private readonly networks: NetworkNames;
-  private readonly rollouts = new RolloutMemory();
+  private readonly context: ReconcileContext;
+  /** Networks no manifest wants that a service still uses: any service change may free them. */
+  private readonly networksInUse = new Set<string>();
   /** Swarm service name → key, for events, which name services rather than GeoServices. */
   private readonly keysByName = new Map<string, string>();
   private readonly polling = new Set<string>();
@@ -91,7 +99,7 @@ export class Controller {
   ) {
     this.queue = new WorkQueue(observer.queue);
     this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
-    this.networks = new NetworkNames(swarm);
+    this.context = { swarm, networks: new NetworkNames(swarm), settings, rollouts: new RolloutMemory(), writes: new WriteGuard() };
   }
 
   get currentSnapshot(): Snapshot | undefined {
@@ -114,7 +122,10 @@ export class Controller {
     const previous = this.snapshot;
     this.snapshot = next;
     for (const [key, desired] of next.desired) this.keysByName.set(desired.spec.Name, key);
-    const changed = changedKeys(previous, next).filter((key) => this.inScope(key));
+    // Networks first: the queue hands keys out in order, and a service waits for the networks it joins.
+    const changed = changedKeys(previous, next)
+      .filter((key) => this.inScope(key))
+      .sort((a, b) => Number(kindOfKey(a) !== 'Network') - Number(kindOfKey(b) !== 'Network'));
     // The first snapshot is queued by the first full sync, which lists the live services once for all keys.
     if (previous === undefined) return changed;
     for (const key of changed) {
@@ -128,14 +139,17 @@ export class Controller {
   }
 
   /**
-   * Queues every key there is: each desired GeoService and each service Kargo owns. Resolves
-   * once each has been reconciled at least once.
+   * Queues every key there is: each desired GeoService and Network and each service and network
+   * Kargo owns, in stages as Flux's ssa applies kinds: the wanted networks, then the GeoServices,
+   * then the networks no manifest wants (their services are gone by then). Resolves once each
+   * key has been reconciled at least once.
    */
   async resync(listing: ServiceListing = this.startListing()): Promise<void> {
-    const { services, touched } = listing;
+    const { touched } = listing;
     let all: Service[];
+    let networks: NetworkResource[];
     try {
-      all = await services;
+      [all, networks] = await Promise.all([listing.services, listing.networks]);
     } finally {
       this.touchedDuringListing.delete(touched);
     }
@@ -146,15 +160,23 @@ export class Controller {
       keys.add(key);
       if (service.Spec.Name !== undefined) this.keysByName.set(service.Spec.Name, key);
     }
-    const inScope = [...keys].filter((key) => this.inScope(key));
-    if (inScope.length === 0) return;
-    for (const [key, services] of liveServicesByKey(all, inScope)) {
+    const wantedNetworks = [...(this.snapshot?.networks.keys() ?? [])];
+    const ownedNetworks = networks.filter((network) => isManagedByKargo(network.Labels ?? undefined)).map(networkOwnerKey);
+    const services = [...keys].filter((key) => this.inScope(key) && kindOfKey(key) === 'GeoService');
+    for (const [key, listed] of liveServicesByKey(all, services)) {
       // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
-      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, services);
+      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, listed);
     }
+    const stages = [wantedNetworks, services, ownedNetworks.filter((key) => !wantedNetworks.includes(key))];
+    for (const stage of stages) await this.reconcileAll(stage.filter((key) => this.inScope(key)));
+  }
+
+  /** Queues `keys` and resolves once each has been reconciled at least once. */
+  private async reconcileAll(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
     await new Promise<void>((resolve) => {
-      this.syncs.push({ pending: new Set(inScope), done: resolve });
-      for (const key of inScope) this.queue.add(key);
+      this.syncs.push({ pending: new Set(keys), done: resolve });
+      for (const key of keys) this.queue.add(key);
     });
   }
 
@@ -166,14 +188,18 @@ export class Controller {
     const touched = new Set<string>();
     this.touchedDuringListing.add(touched);
     const services = this.swarm.listServices({}, true);
+    const networks = this.swarm.listNetworks({ label: [`${ownershipLabels.managedBy}=kargo`] });
     // Awaited by resync; until then a failure must not count as unhandled.
     services.catch(() => undefined);
-    this.networks.prefetch();
-    return { services, touched };
+    networks.catch(() => undefined);
+    this.context.networks.prefetch();
+    return { services, networks, touched };
   }
 
   /** A Docker service event: queue the GeoService owning that service, if any. */
   serviceChanged(serviceName: string | undefined): void {
+    // A service that left a network may free one that waits to be removed.
+    for (const network of this.networksInUse) this.queue.add(network);
     const key = serviceName === undefined ? undefined : this.keysByName.get(serviceName);
     if (key === undefined || !this.inScope(key)) return;
     this.touch(key);
@@ -226,7 +252,10 @@ export class Controller {
     try {
       const listed = this.listed.get(key);
       this.listed.delete(key);
-      const outcome = await reconcileGeoService(key, snapshot, this.swarm, this.networks, this.settings, this.rollouts, listed);
+      const outcome =
+        kindOfKey(key) === 'Network' ? await reconcileNetwork(key, snapshot, this.context) : await reconcileGeoService(key, snapshot, this.context, listed);
+      if (outcome.phase.kind === 'stalled' && outcome.phase.reason === 'InUse') this.networksInUse.add(key);
+      else this.networksInUse.delete(key);
       const seconds = (performance.now() - started) / 1000;
       this.failures.forget(key);
       this.failing.delete(key);
@@ -241,7 +270,7 @@ export class Controller {
       this.observer.failed?.(key, error, seconds);
       const message = describeError(error);
       this.logger.error({ key, reconcileId, err: message, revision: snapshot.revision }, `reconcile of ${key} failed`);
-      this.recordFailure(key, message, snapshot);
+      this.recordFailure(key, message);
       if (this.settings.retryFailures) this.queue.addAfter(key, this.failures.next(key), true);
     }
   }
@@ -279,28 +308,29 @@ export class Controller {
     }
     const service = outcome.service;
     const desired = snapshot.desired.get(key);
+    const network = snapshot.networks.get(key);
     const now = this.clock().toISOString();
     const update = service?.UpdateStatus?.State === undefined ? undefined : { state: service.UpdateStatus.State, ...(service.UpdateStatus.Message === undefined ? {} : { message: service.UpdateStatus.Message }) };
     const next: GeoServiceStatus = {
-      ...this.identity(key, desired?.spec.Name),
+      ...this.identity(key),
       conditions: conditionsFor(outcome.phase, previous?.conditions ?? [], now),
       observedRevision: snapshot.revision,
-      ...optional('specHash', desired?.spec.Labels?.[ownershipLabels.specHash]),
+      ...optional('specHash', (desired?.spec.Labels ?? network?.spec.Labels)?.[ownershipLabels.specHash]),
       ...optional('serviceId', service?.ID),
       ...optional('runningTasks', service?.ServiceStatus?.RunningTasks),
       ...optional('desiredTasks', service?.ServiceStatus?.DesiredTasks),
       ...optional('updateStatus', update),
       ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
-      ...optional('sourceFile', desired?.spec.Labels?.[ownershipLabels.source]),
+      ...optional('sourceFile', (desired?.spec.Labels ?? network?.spec.Labels)?.[ownershipLabels.source]),
     };
     this.setStatus(next, previous);
   }
 
-  private recordFailure(key: string, message: string, snapshot: Snapshot): void {
+  private recordFailure(key: string, message: string): void {
     const previous = this.statuses.get(key);
     const phase: Phase = { kind: 'failing', reason: 'ReconcileError', message };
     const next: GeoServiceStatus = {
-      ...(previous ?? this.identity(key, snapshot.desired.get(key)?.spec.Name)),
+      ...(previous ?? this.identity(key)),
       conditions: conditionsFor(phase, previous?.conditions ?? [], this.clock().toISOString()),
       lastError: message,
     };
@@ -319,9 +349,9 @@ export class Controller {
     }
   }
 
-  private identity(key: string, serviceName: string | undefined): Pick<GeoServiceStatus, 'key' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
-    const [namespace = '', name = ''] = key.split('/');
-    return { key, namespace, name, serviceName: serviceName ?? `${namespace}_${name}`, conditions: [] };
+  private identity(key: string): Pick<GeoServiceStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
+    const objectKey = parseKey(key);
+    return { key, kind: objectKey.kind, namespace: objectKey.namespace, name: objectKey.name, serviceName: swarmNameOf(objectKey), conditions: [] };
   }
 
   private markSynced(key: string): void {

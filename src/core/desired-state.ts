@@ -2,7 +2,11 @@ import { posix } from 'node:path';
 import type { ManifestSet } from './manifest/manifest-set.js';
 import { adoptAnnotation } from './render/ownership.js';
 import { renderServiceSpec } from './render/render-service-spec.js';
+import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-network-spec.js';
+import { networkKeysOf } from './render/network-attachments.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
+import type { DesiredNetwork } from './diff/plan-networks.js';
+import { parseKey } from './object-key.js';
 
 /** What failed to load, so that the plan leaves its services alone (see PlanPolicy). */
 export interface SourceProtection {
@@ -12,9 +16,10 @@ export interface SourceProtection {
   readonly unidentifiedFiles: ReadonlySet<string>;
 }
 
-/** Desired services and the keys and files that must be left alone, from one set of manifests. */
+/** Desired services and networks, and the keys and files that must be left alone, from one set of manifests. */
 export interface DesiredState extends SourceProtection {
   readonly desired: DesiredService[];
+  readonly networks: DesiredNetwork[];
 }
 
 /** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
@@ -37,12 +42,27 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
       suspended: resource.spec.suspend === true,
     };
   });
+  const declared = set.networks.map(({ key, resource, source }) => ({ key, spec: renderNetworkSpec(resource, { revision, sourceFile: relative(source.file) }), implicit: false }));
+  const protectedKeys = set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]));
   return {
     desired,
+    networks: [...declared, ...implicitNetworks(set, new Set([...declared.map((network) => network.key), ...protectedKeys]), revision)],
     protectedKeys: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]))),
     protectedFiles: new Set(set.problems.map((problem) => relative(problem.file))),
     unidentifiedFiles: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [relative(problem.file)] : []))),
   };
+}
+
+/**
+ * The default network of each namespace one of whose GeoServices joins it (names no network, or
+ * `default`), unless a Network manifest declares it (even a broken one: that one is protected).
+ */
+function implicitNetworks(set: ManifestSet, declared: ReadonlySet<string>, revision: string): DesiredNetwork[] {
+  const joined = new Set(set.manifests.flatMap(({ resource }) => networkKeysOf(resource.spec.networks, resource.metadata.namespace)));
+  return [...joined]
+    .filter((key) => !declared.has(key) && parseKey(key).name === 'default')
+    .sort()
+    .map((key) => ({ key, spec: renderNetworkSpec(implicitDefaultNetwork(parseKey(key).namespace), { revision }), implicit: true }));
 }
 
 /** The plan policy for what a source protects, whether it is empty, under the prune settings. */

@@ -1,3 +1,5 @@
+import { parseKey } from './object-key.js';
+
 /** The namespaces one Kargo manages (`--namespaces`); undefined means all of them. */
 export type NamespaceScope = ReadonlySet<string> | undefined;
 
@@ -7,7 +9,7 @@ export function parseNamespaceScope(text: string | undefined): NamespaceScope {
   return new Set(text.split(',').map((namespace) => namespace.trim()).filter((namespace) => namespace !== ''));
 }
 
-/** Whether the GeoService `namespace/name` is one this Kargo manages. */
+/** Whether the object of this key (see object-key.ts) is one this Kargo manages. */
 export function inNamespaceScope(key: string, scope: NamespaceScope): boolean {
-  return scope === undefined || scope.has(key.split('/')[0] ?? '');
+  return scope === undefined || scope.has(parseKey(key).namespace);
 }

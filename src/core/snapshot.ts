@@ -1,5 +1,6 @@
 import { desiredStateOf, relativeSourceFile, type SourceProtection } from './desired-state.js';
 import type { DesiredService } from './diff/plan-changes.js';
+import type { DesiredNetwork } from './diff/plan-networks.js';
 import type { ManifestProblem, ManifestSet } from './manifest/manifest-set.js';
 import { ownershipLabels } from './render/ownership.js';
 import { inNamespaceScope, type NamespaceScope } from './namespace-scope.js';
@@ -8,6 +9,8 @@ import { inNamespaceScope, type NamespaceScope } from './namespace-scope.js';
 export interface Snapshot extends SourceProtection {
   readonly revision: string;
   readonly desired: ReadonlyMap<string, DesiredService>;
+  /** Networks by key: declared by a manifest, or a namespace's default network some GeoService joins. */
+  readonly networks: ReadonlyMap<string, DesiredNetwork>;
   readonly problems: readonly ManifestProblem[];
   /** The first problem of each file that has one, by path relative to the root (as in io.kargo.source). */
   readonly problemByFile: ReadonlyMap<string, ManifestProblem>;
@@ -22,28 +25,31 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string, sco
   return {
     revision,
     desired: new Map(state.desired.map((service) => [service.key, service])),
+    networks: new Map(state.networks.map((network) => [network.key, network])),
     protectedKeys: state.protectedKeys,
     protectedFiles: state.protectedFiles,
     unidentifiedFiles: state.unidentifiedFiles,
     problems: set.problems,
     problemByFile: new Map([...set.problems].reverse().map((problem) => [relativeSourceFile(root, problem.file), problem])),
     set,
-    sourceEmpty: !state.desired.some((service) => inNamespaceScope(service.key, scope)),
+    sourceEmpty: ![...state.desired, ...state.networks].some((object) => inNamespaceScope(object.key, scope)),
   };
 }
 
 /** What about a key matters to a reconcile: its spec (by hash), wishes and problems, not its revision. */
 function fingerprint(snapshot: Snapshot, key: string): string {
   const desired = snapshot.desired.get(key);
+  const network = snapshot.networks.get(key);
   const problems = snapshot.problems.filter((problem) => problem.key === key).map((problem) => problem.message);
+  if (network !== undefined) return network.spec.Labels[ownershipLabels.specHash] ?? '';
   if (desired === undefined) return problems.length === 0 ? '' : `invalid:${problems.join('|')}`;
   return [desired.spec.Labels?.[ownershipLabels.specHash] ?? '', desired.adopt, desired.suspended].join('|');
 }
 
 /** Keys whose reconcile could come out differently under `next` than under `previous`. */
 export function changedKeys(previous: Snapshot | undefined, next: Snapshot): string[] {
-  const keys = new Set([...next.desired.keys(), ...next.protectedKeys]);
-  if (previous !== undefined) for (const key of [...previous.desired.keys(), ...previous.protectedKeys]) keys.add(key);
+  const keys = new Set([...next.desired.keys(), ...next.networks.keys(), ...next.protectedKeys]);
+  if (previous !== undefined) for (const key of [...previous.desired.keys(), ...previous.networks.keys(), ...previous.protectedKeys]) keys.add(key);
   const emptinessFlipped = previous !== undefined && previous.sourceEmpty !== next.sourceEmpty;
   return [...keys].filter(
     (key) => previous === undefined || emptinessFlipped || fingerprint(previous, key) !== fingerprint(next, key),

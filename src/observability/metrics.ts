@@ -3,7 +3,8 @@ import type { SourceRead } from '../adapters/files/manifest-source.js';
 import type { ControllerObserver } from '../controller/controller.js';
 import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
 import type { GeoServiceStatus } from '../core/status/geoservice-status.js';
-import type { ReconcileOutcome } from '../reconcile/reconcile-geoservice.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
+import { parseKey } from '../core/object-key.js';
 
 /** The controller name in controller-runtime's metrics. */
 export const controllerName = 'geoservice';
@@ -80,10 +81,26 @@ export class KargoMetrics {
       registers,
       collect() {
         this.reset();
-        for (const { namespace, name, conditions } of statuses()) {
+        for (const { kind, namespace, name, conditions } of statuses()) {
+          if (kind !== 'GeoService') continue;
           for (const type of conditionTypes) {
             const current = conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
             for (const status of conditionStatuses) this.set({ namespace, name, type, status }, status === current ? 1 : 0);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'kargo_object_condition',
+      help: 'Condition of every object Kargo manages, by kind (GeoService, Network): 1 for its current status, 0 for the others',
+      labelNames: ['kind', 'namespace', 'name', 'type', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { kind, namespace, name, conditions } of statuses()) {
+          for (const type of conditionTypes) {
+            const current = conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
+            for (const status of conditionStatuses) this.set({ kind, namespace, name, type, status }, status === current ? 1 : 0);
           }
         }
       },
@@ -95,7 +112,8 @@ export class KargoMetrics {
       registers,
       collect() {
         this.reset();
-        for (const { namespace, name, runningTasks, desiredTasks } of statuses()) {
+        for (const { kind, namespace, name, runningTasks, desiredTasks } of statuses()) {
+          if (kind !== 'GeoService') continue;
           this.set({ namespace, name, state: 'running' }, runningTasks ?? 0);
           this.set({ namespace, name, state: 'desired' }, desiredTasks ?? 0);
         }
@@ -160,12 +178,13 @@ export class KargoMetrics {
     this.reconcileTotal.inc({ controller: controllerName, result });
     this.reconcileTime.observe({ controller: controllerName }, seconds);
     if (!outcome.driftCorrected) return;
-    const [namespace = '', name = ''] = outcome.key.split('/');
+    const { namespace, name } = parseKey(outcome.key);
     this.driftCorrections.inc({ namespace, name });
   }
 
   private statusChanged(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
     if (previous === undefined) {
+      if (status.kind !== 'GeoService') return;
       this.driftCorrections.inc({ namespace: status.namespace, name: status.name }, 0);
       return;
     }
@@ -178,7 +197,7 @@ export class KargoMetrics {
   }
 
   private statusRemoved(key: string): void {
-    const [namespace = '', name = ''] = key.split('/');
-    this.driftCorrections.remove({ namespace, name });
+    const { kind, namespace, name } = parseKey(key);
+    if (kind === 'GeoService') this.driftCorrections.remove({ namespace, name });
   }
 }

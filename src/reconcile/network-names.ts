@@ -1,3 +1,4 @@
+import { predefinedNetworks } from '../core/render/network-attachments.js';
 import type { Service, ServiceSpec } from '../core/swarm/engine-api.js';
 import type { SwarmPort } from './swarm-port.js';
 
@@ -14,13 +15,31 @@ export class NetworkNames {
   /** A listing under way: workers that need one at the same moment share it. */
   private listing: Promise<void> | undefined;
 
-  constructor(private readonly swarm: Pick<SwarmPort, 'listNetworks'>) {}
+  constructor(private readonly swarm: Pick<SwarmPort, 'listNetworks' | 'inspectNetwork'>) {}
 
-  /** Network id → name, covering every network the services are attached to. */
+  /**
+   * Network id → name, covering every network the services are attached to. An id the list
+   * does not show is looked up on its own: Swarm's predefined networks (`host`) stand in specs
+   * under swarm ids of their own, and a spec read back with an id never mapped to its name would
+   * differ from the manifest for ever (one write after another).
+   */
   async resolve(services: readonly Service[]): Promise<ReadonlyMap<string, string>> {
     const targets = services.flatMap((service) => (service.Spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? ''));
-    if (targets.some((target) => target !== '' && !this.knows(target))) await this.refresh();
+    const unknown = (): string[] => [...new Set(targets.filter((target) => target !== '' && !this.knows(target)))];
+    if (unknown().length > 0) await this.refresh();
+    await Promise.all(
+      unknown().map(async (id) => {
+        const network = await this.swarm.inspectNetwork(id).catch(() => undefined);
+        if (network !== undefined) this.names.set(id, network.Name);
+      }),
+    );
     return this.names;
+  }
+
+  /** Whether a network of this name exists (listing the networks again when it is not known yet). */
+  async exists(name: string): Promise<boolean> {
+    if (!this.ids.has(name)) await this.refresh();
+    return this.ids.has(name);
   }
 
   /**
@@ -32,7 +51,8 @@ export class NetworkNames {
     if (spec.TaskTemplate === undefined || attachments === undefined || attachments.length === 0) return spec;
     if (attachments.some((attachment) => !this.knows(attachment.Target ?? ''))) await this.refresh();
     const Networks = attachments.map((attachment) => {
-      const id = attachment.Target === undefined ? undefined : this.ids.get(attachment.Target);
+      // A predefined network goes by name: its local id is not the one Swarm knows it by.
+      const id = attachment.Target === undefined || predefinedNetworks.includes(attachment.Target) ? undefined : this.ids.get(attachment.Target);
       return id === undefined ? attachment : { ...attachment, Target: id };
     });
     return { ...spec, TaskTemplate: { ...spec.TaskTemplate, Networks } };

@@ -1,38 +1,18 @@
 import { ownerKey, planChanges, type PlanStep } from '../core/diff/plan-changes.js';
 import { planPolicyOf } from '../core/desired-state.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { isManagedByKargo, ownershipLabels, serviceNameOf } from '../core/render/ownership.js';
+import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
+import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Phase } from '../core/status/geoservice-status.js';
-import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
+import type { Service, ServiceSpec, Task, UpdateState } from '../core/swarm/engine-api.js';
 import type { NetworkNames } from './network-names.js';
+import type { ReconcileContext } from './reconcile-context.js';
 import { ServiceWriter } from './service-writer.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
+import { outcome, serviceOf, type ReconcileOutcome } from './reconcile-outcome.js';
 
-/** Settings that hold for every reconcile. */
-export interface ReconcileSettings {
-  readonly prune: boolean;
-  readonly allowEmpty: boolean;
-}
-
-/** What one reconcile did and saw; the controller turns it into status, metrics, logs and requeues. */
-export interface ReconcileOutcome {
-  readonly key: string;
-  /** What was written: nothing, or one of Flux's actions. */
-  readonly action: 'created' | 'configured' | 'recreated' | 'deleted' | 'none';
-  readonly phase: Phase;
-  /** Changed field paths of a write. */
-  readonly changedFields: readonly string[];
-  /** The write reverted an out-of-band edit of a service that already had this spec. */
-  readonly driftCorrected: boolean;
-  /** The key is gone: no manifest, no service. Its status can be dropped. */
-  readonly gone: boolean;
-  /** A rollout or task start is under way: the controller looks again soon. */
-  readonly inProgress: boolean;
-  /** Not worth retrying until the input changes (conflict, invalid manifest, stalled rollout). */
-  readonly terminal: boolean;
-  readonly service?: Service;
-}
+export type { ReconcileSettings } from './reconcile-context.js';
 
 const rollbackStates: readonly (UpdateState | undefined)[] = ['rollback_started', 'rollback_paused', 'rollback_completed'];
 
@@ -43,13 +23,11 @@ const rollbackStates: readonly (UpdateState | undefined)[] = ['rollback_started'
 export async function reconcileGeoService(
   key: string,
   snapshot: Snapshot,
-  swarm: SwarmPort,
-  networks: NetworkNames,
-  settings: ReconcileSettings,
-  rollouts: RolloutMemory,
+  context: ReconcileContext,
   /** The key's live services as a full sync just listed them; read from the engine when absent. */
   listed?: readonly Service[],
 ): Promise<ReconcileOutcome> {
+  const { swarm, networks, settings } = context;
   const desired = snapshot.desired.get(key);
   const found = listed ?? (await liveServicesOf(serviceNameOfKey(key), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
@@ -62,12 +40,20 @@ export async function reconcileGeoService(
   }
   let result: ReconcileOutcome | undefined;
   const desiredHash = desired?.spec.Labels?.[ownershipLabels.specHash];
-  const writer = new ServiceWriter(swarm, networks);
-  for (const step of plan.steps) result = await applyStep(key, step, writer, swarm, desiredHash, rollouts);
+  for (const step of plan.steps) result = await applyStep(key, step, snapshot, context, desiredHash);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
 }
 
-async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swarm: SwarmPort, desiredHash: string | undefined, rollouts: RolloutMemory): Promise<ReconcileOutcome> {
+async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, context: ReconcileContext, desiredHash: string | undefined): Promise<ReconcileOutcome> {
+  const { swarm, rollouts, writes } = context;
+  const writer = new ServiceWriter(swarm, context.networks);
+  if (step.kind === 'create' || step.kind === 'update') {
+    const waiting = await missingNetworks(step.spec, snapshot, context.networks);
+    if (waiting.length > 0) {
+      return outcome(key, { kind: 'progressing', reason: 'WaitingForNetwork', message: `waiting for network ${waiting.join(', ')} to be created` }, { inProgress: true, ...(step.kind === 'update' ? serviceOf(step.service) : {}) });
+    }
+  }
+  if (step.kind !== 'update') writes.recordSettled(key);
   switch (step.kind) {
     case 'create': {
       const id = await writer.create(step.spec);
@@ -78,6 +64,9 @@ async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swa
     case 'update': {
       const stall = stalledRollout(key, step.service, desiredHash, rollouts);
       if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
+      const signature = `${desiredHash ?? ''}|${JSON.stringify(step.entry.changes)}`;
+      if (writes.isStuck(key, signature)) return writeNotKept(key, step);
+      writes.recordSent(key, signature);
       if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
       const changedFields = step.entry.changes.map((change) => change.path);
       const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
@@ -100,6 +89,29 @@ async function applyStep(key: string, step: PlanStep, writer: ServiceWriter, swa
     case 'unchanged':
       return observe(key, step.service, desiredHash, rollouts, swarm);
   }
+}
+
+/**
+ * The same update went out and the engine still shows the same difference: sending it again
+ * would loop (a predefined network read back by an id, a field the engine rewrites). Kargo stops
+ * writing until the manifest changes, and names the fields that do not stick.
+ */
+function writeNotKept(key: string, step: Extract<PlanStep, { kind: 'update' }>): ReconcileOutcome {
+  const fields = step.entry.changes.map((change) => change.path).join(', ');
+  return outcome(
+    key,
+    { kind: 'stalled', reason: 'WriteNotApplied', message: `the engine does not keep ${fields}: the same update left the same difference; Kargo stops writing until the manifest changes` },
+    { terminal: true, service: step.service },
+  );
+}
+
+/** Kargo's networks (created from Network manifests or as a default network) that a spec joins and that do not exist yet. */
+async function missingNetworks(spec: ServiceSpec, snapshot: Snapshot, networks: NetworkNames): Promise<string[]> {
+  const managed = new Set([...snapshot.networks.values()].map((network) => network.spec.Name));
+  const targets = (spec.TaskTemplate?.Networks ?? []).map((attachment) => attachment.Target ?? '').filter((target) => managed.has(target));
+  const missing: string[] = [];
+  for (const target of targets) if (!(await networks.exists(target))) missing.push(target);
+  return missing;
 }
 
 /** A service that needs no write: is its rollout done and are its tasks running? */
@@ -220,37 +232,6 @@ function servicesInReachOf(key: string, services: readonly Service[], wanted: bo
 
 /** The Swarm service name a key's GeoService gets (the renderer names it so too). */
 export function serviceNameOfKey(key: string): string {
-  const [namespace = '', name = ''] = key.split('/');
-  return serviceNameOf(namespace, name);
+  return swarmNameOf(parseKey(key));
 }
 
-function serviceOf(service: Service | undefined): { service?: Service } {
-  return service === undefined ? {} : { service };
-}
-
-interface OutcomeFields {
-  action?: ReconcileOutcome['action'];
-  changedFields?: readonly string[];
-  driftCorrected?: boolean;
-  gone?: boolean;
-  inProgress?: boolean;
-  terminal?: boolean;
-  service?: Service;
-  serviceId?: string;
-}
-
-function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, inProgress = false, service, serviceId } = fields;
-  const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
-  return {
-    key,
-    action,
-    phase,
-    changedFields,
-    driftCorrected,
-    gone,
-    terminal,
-    inProgress,
-    ...(withId === undefined ? {} : { service: withId }),
-  };
-}

@@ -1,4 +1,4 @@
-import type { ListFilters, Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
+import type { ListFilters, NetworkCreateRequest, NetworkResource, Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
 
 /** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
 export interface SwarmPort {
@@ -6,6 +6,9 @@ export interface SwarmPort {
   createService(spec: ServiceSpec): Promise<string>;
   modifyService(id: string, edit: (service: Service) => ServiceSpec): Promise<void>;
   removeService(id: string): Promise<void>;
-  listNetworks(): Promise<{ Id: string; Name: string }[]>;
+  listNetworks(filters?: ListFilters): Promise<NetworkResource[]>;
+  inspectNetwork(id: string): Promise<NetworkResource>;
+  createNetwork(spec: NetworkCreateRequest): Promise<string>;
+  removeNetwork(id: string): Promise<void>;
   listTasks(filters?: ListFilters): Promise<Task[]>;
 }

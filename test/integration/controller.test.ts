@@ -131,12 +131,12 @@ describe('kargo run', () => {
   it('names a service\'s networks by id when it writes, and reads them back unchanged', async () => {
     const network = uniqueName('net');
     const { id } = await swarm.docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true });
-    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha', `  networks: [{ name: ${network}, aliases: [wms] }]\n`) });
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha', `  networks: [{ name: ${network}, external: true, aliases: [wms] }]\n`) });
     try {
       await k.waitForCondition('alpha', 'Ready');
-      expect(k.swarm.created.map((spec) => spec.TaskTemplate?.Networks)).toEqual([[{ Target: id, Aliases: ['wms'] }]]);
+      expect(k.swarm.created.map((spec) => spec.TaskTemplate?.Networks)).toEqual([[{ Target: id, Aliases: ['wms', 'alpha'] }]]);
       await k.operator?.controller.resync();
-      expect(k.swarm.writes).toEqual({ create: 1, update: 0, remove: 0 });
+      expect(k.swarm.writes).toEqual({ create: 1, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0 });
     } finally {
       await k.stop();
       await swarm.docker.getNetwork(id).remove();
@@ -146,7 +146,7 @@ describe('kargo run', () => {
   it('creates a service on a network that was replaced after Kargo last listed the networks', async () => {
     const network = uniqueName('net');
     const first = await swarm.docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true });
-    const onNetwork = (ns: string, name: string): string => httpManifest(ns, name, `  networks: [{ name: ${network} }]\n`);
+    const onNetwork = (ns: string, name: string): string => httpManifest(ns, name, `  networks: [{ name: ${network}, external: true }]\n`);
     // "keep" stays, so that removing a.yaml does not empty the directory (which would refuse the prune).
     const k = await startKargo({ 'a.yaml': (ns) => onNetwork(ns, 'alpha'), 'keep.yaml': (ns) => httpManifest(ns, 'keep') }, { backoffBaseMs: 50 });
     await k.waitForCondition('alpha', 'Ready');
@@ -185,6 +185,6 @@ describe('kargo run', () => {
     await kargo.operator?.controller.resync();
     const after = await swarm.inspectService(foreignId);
     expect(after.Version.Index).toBe(foreign.Version.Index);
-    expect(kargo.swarm.writes).toEqual({ create: 0, update: 0, remove: 0 });
+    expect(kargo.swarm.writes).toMatchObject({ create: 0, update: 0, remove: 0 });
   });
 });

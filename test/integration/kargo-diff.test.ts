@@ -32,8 +32,11 @@ const diffArgs = ['diff', '--manifests', dir, '--namespaces', namespace];
 
 afterAll(async () => {
   for (const ns of [namespace, otherNamespace]) {
-    const services = await swarm.listServices({ label: [`com.docker.stack.namespace=${ns}`] });
+    const inNamespace = { label: [`com.docker.stack.namespace=${ns}`] };
+    const services = await swarm.listServices(inNamespace);
     await Promise.all(services.map((service) => swarm.removeService(service.ID)));
+    const networks = await swarm.listNetworks(inNamespace);
+    await Promise.all(networks.map((network) => swarm.removeNetwork(network.Id)));
   }
   rmSync(dir, { recursive: true, force: true });
 });
@@ -47,11 +50,14 @@ describe('kargo diff', () => {
 
   it('exits 0 once the service matches the manifest', async () => {
     const set = await createManifestLoader()([dir]);
-    const [desired] = desiredStateOf(set, dir, set.contentRevision).desired;
+    const state = desiredStateOf(set, dir, set.contentRevision);
+    const [desired] = state.desired;
     if (desired === undefined) throw new Error('the test manifest did not load');
+    // As Kargo writes them: the namespace's default network, then the service that joins it.
+    for (const network of state.networks) await swarm.createNetwork(network.spec);
     await swarm.createService(desired.spec);
     const result = await runKargo(diffArgs, env);
-    expect(result.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 1 unchanged');
+    expect(result.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 2 unchanged');
     expect(result.code).toBe(0);
   });
 
@@ -106,13 +112,17 @@ describe('kargo diff', () => {
     writeFileSync(join(other, 'elsewhere.yaml'), manifest('elsewhere', otherNamespace));
     const set = await createManifestLoader()([other]);
     rmSync(other, { recursive: true, force: true });
-    const specs = desiredStateOf(set, other, set.contentRevision).desired.map((service) => service.spec);
+    const state = desiredStateOf(set, other, set.contentRevision);
+    const specs = state.desired.map((service) => service.spec);
     expect(specs).toHaveLength(2);
+    const existing = new Set((await swarm.listNetworks()).map((network) => network.Name));
+    for (const network of state.networks) if (!existing.has(network.spec.Name)) await swarm.createNetwork(network.spec);
     for (const spec of specs) await swarm.createService(spec);
     const result = await runKargo(diffArgs, env);
     expect(result.stdout).toContain(`- ${namespace}/orphan (delete ${namespace}_orphan)`);
     expect(result.stdout).not.toContain('elsewhere');
-    expect(result.stdout).toContain('plan: 0 to create, 1 to update, 1 to delete, 0 unchanged');
+    // web's namespace default network is still wanted (unchanged); the other namespace's is out of this plan.
+    expect(result.stdout).toContain('plan: 0 to create, 1 to update, 1 to delete, 1 unchanged');
   });
 
   it('says what to do when the engine cannot be reached', async () => {

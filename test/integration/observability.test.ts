@@ -91,7 +91,8 @@ describe('the HTTP server of kargo run', () => {
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(new RegExp(`${k.namespace}\\s+alpha\\s+False\\s+\\S+\\s+sha256:\\w+\\s+\\d+s\\s+RolledBack: Swarm rolled back the update`));
     const json = await runKargo(['status', '--server', k.url, '--output', 'json']);
-    expect((JSON.parse(json.stdout) as { items: unknown[] }).items).toHaveLength(1);
+    // The GeoService and its namespace's default network.
+    expect((JSON.parse(json.stdout) as { items: { kind: string }[] }).items.map((item) => item.kind)).toEqual(['Network', 'GeoService']);
   });
 
   it('shows every GeoService Ready in kargo status and exits 0', async () => {
@@ -99,8 +100,9 @@ describe('the HTTP server of kargo run', () => {
     await k.waitForCondition('alpha', 'Ready');
     await k.waitForCondition('beta', 'Ready');
     const result = await runKargo(['status', '--server', k.url]);
-    expect(result.stdout).toMatch(/NAMESPACE\s+NAME\s+READY\s+REPLICAS\s+REVISION\s+AGE\s+MESSAGE/);
-    expect(result.stdout).toContain('2/2 ready');
+    expect(result.stdout).toMatch(/KIND\s+NAMESPACE\s+NAME\s+READY\s+REPLICAS\s+REVISION\s+AGE\s+MESSAGE/);
+    expect(result.stdout).toMatch(new RegExp(`Network\\s+${k.namespace}\\s+default\\s+True`));
+    expect(result.stdout).toContain('3/3 ready');
     expect(result.code).toBe(0);
     expect((await k.get('/readyz')).status).toBe(200);
     expect((await k.get('/healthz')).status).toBe(200);

@@ -1,43 +1,38 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
 import { diffService } from '../../src/core/diff/diff-service.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 import { renderServiceSpec } from '../../src/core/render/render-service-spec.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { localImages } from '../../src/sandbox/local-images.js';
-import { isolate, manifestFromYaml, networkNames } from '../support/manifests.js';
+import { isolate, manifestFromYaml } from '../support/manifests.js';
 import { testSwarm, uniqueName } from '../support/swarm.js';
 
 const swarm = testSwarm();
 const examples = (await createManifestLoader()(['examples'])).manifests;
 const context = { revision: 'test', sourceFile: 'test.yaml' };
-const createdNetworks: string[] = [];
 
 async function liveContext(): Promise<{ networkNames: Map<string, string> }> {
   const networks = await swarm.listNetworks();
   return { networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
 }
 
+/** Creates the service on the networks it joins (made first, as Kargo makes them), then removes both. */
 async function withService<T>(spec: ServiceSpec, use: (id: string) => Promise<T>): Promise<T> {
+  const existing = new Set((await swarm.listNetworks()).map((network) => network.Name));
+  const made: string[] = [];
+  for (const target of (spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? '')) {
+    if (existing.has(target)) continue;
+    made.push(await swarm.createNetwork({ Name: target, Driver: 'overlay', Attachable: true, Labels: { 'io.kargo.test': 'true' } }));
+  }
   const id = await swarm.createService(spec);
   try {
     return await use(id);
   } finally {
     await swarm.removeService(id);
+    for (const network of made) await swarm.removeNetwork(network);
   }
 }
-
-beforeAll(async () => {
-  const wanted = new Set(examples.flatMap((example) => networkNames(isolate(example.resource, 'x'))));
-  for (const name of wanted) {
-    await swarm.docker.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, Labels: { 'io.kargo.test': 'true' } });
-    createdNetworks.push(name);
-  }
-});
-
-afterAll(async () => {
-  for (const name of createdNetworks) await swarm.docker.getNetwork(name).remove();
-});
 
 describe('a service created from a rendered spec', () => {
   it.each(examples.map((example): [string, LoadedManifest] => [example.key, example]))(

@@ -1,10 +1,10 @@
 /** Helpers to turn manifests into the specs integration tests create on the test swarm. */
 import { inject } from 'vitest';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 
-const validate = validateGeoService;
+const validate = manifestValidators;
 
 /** The one valid GeoService in `yaml`; throws with the problems when there is none. */
 export function manifestFromYaml(yaml: string): LoadedManifest['resource'] {
@@ -30,9 +30,4 @@ export function isolate(resource: LoadedManifest['resource'], namespace: string)
     metadata: { ...resource.metadata, namespace },
     spec: { ...resource.spec, ...(networks === undefined ? {} : { networks }) },
   };
-}
-
-/** The network names a resource attaches to. */
-export function networkNames(resource: LoadedManifest['resource']): string[] {
-  return (resource.spec.networks ?? []).map((network) => (typeof network === 'string' ? network : network.name));
 }

@@ -7,14 +7,14 @@ import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
-import type { ListFilters, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
+import type { ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { afterEach, inject } from 'vitest';
 import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
 
 /** The real SwarmClient, counting the writes it sends (the engine is still the real one). */
 export class CountingSwarmClient extends SwarmClient {
-  readonly writes = { create: 0, update: 0, remove: 0 };
+  readonly writes = { create: 0, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0 };
   /** The specs of the creates sent, in order. */
   readonly created: ServiceSpec[] = [];
 
@@ -55,14 +55,28 @@ export class CountingSwarmClient extends SwarmClient {
     return super.createService(spec);
   }
 
+  /** Runs after each update Kargo sends, e.g. to undo it as a competing writer would. */
+  afterUpdate: ((id: string) => Promise<void>) | undefined;
+
   override async modifyService(id: string, edit: (service: Service) => ServiceSpec, attempts?: number): Promise<void> {
     this.writes.update += 1;
-    return super.modifyService(id, edit, attempts);
+    await super.modifyService(id, edit, attempts);
+    await this.afterUpdate?.(id);
   }
 
   override async removeService(id: string): Promise<void> {
     this.writes.remove += 1;
     return super.removeService(id);
+  }
+
+  override async createNetwork(spec: NetworkCreateRequest): Promise<string> {
+    this.writes.createNetwork += 1;
+    return super.createNetwork(spec);
+  }
+
+  override async removeNetwork(id: string): Promise<void> {
+    this.writes.removeNetwork += 1;
+    return super.removeNetwork(id);
   }
 }
 
@@ -149,8 +163,13 @@ export class RunningKargo {
 
   async stop(): Promise<void> {
     await this.runtime?.stop();
-    const services = await this.swarm.listServices({ label: [`com.docker.stack.namespace=${this.namespace}`] });
+    const inNamespace = { label: [`com.docker.stack.namespace=${this.namespace}`] };
+    const services = await this.swarm.listServices(inNamespace);
     await Promise.all(services.map((service) => this.swarm.removeService(service.ID)));
+    // The namespace's networks go once their services are gone (the engine refuses while a task holds one).
+    const networks = await this.swarm.listNetworks(inNamespace);
+    const removed = (error: unknown): true | undefined => ((error as { statusCode?: number }).statusCode === 404 ? true : undefined);
+    await Promise.all(networks.map((network) => waitFor(`removal of network ${network.Name}`, () => this.swarm.removeNetwork(network.Id).then(() => true, removed))));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

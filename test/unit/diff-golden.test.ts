@@ -10,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { formatPlan } from '../../src/core/diff/format-plan.js';
 import { planChanges, type DesiredService, type PlanPolicy } from '../../src/core/diff/plan-changes.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import { renderServiceSpec } from '../../src/core/render/render-service-spec.js';
 import type { Service } from '../../src/core/swarm/engine-api.js';
 
 const casesDir = 'test/fixtures/diff';
-const validate = validateGeoService;
+const validate = manifestValidators;
 
 const cases = readdirSync(casesDir, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())

@@ -10,14 +10,16 @@ const load = createManifestLoader();
 
 describe('the examples', () => {
   it('are the files this test knows', () => {
-    expect(exampleFiles).toEqual(['geoserver-postgis.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']);
+    expect(exampleFiles).toEqual(['geo-network.yaml', 'geoserver-postgis.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']);
   });
 
+  // Read with the others: geoserver-postgis.yaml joins the Network that geo-network.yaml declares.
   it.each(exampleFiles)('%s loads without a problem', async (name) => {
-    const set = await load([join(examplesDir, name)]);
-    expect(set.problems).toEqual([]);
-    expect(set.ignored).toEqual([]);
-    expect(set.manifests.length).toBeGreaterThan(0);
+    const set = await load([examplesDir]);
+    const file = join(examplesDir, name);
+    expect(set.problems.filter((problem) => problem.file === file)).toEqual([]);
+    expect(set.ignored.filter((document) => document.file === file)).toEqual([]);
+    expect([...set.manifests, ...set.networks].filter((manifest) => manifest.source.file === file).length).toBeGreaterThan(0);
   });
 
   it('define exactly these GeoServices, without a clash between files', async () => {
@@ -32,5 +34,6 @@ describe('the examples', () => {
       'tiles/tileserver',
       'weacast/weacast-api',
     ]);
+    expect(set.networks.map((network) => network.key)).toEqual(['Network/geo/backend']);
   });
 });

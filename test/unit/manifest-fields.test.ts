@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { findManifestFiles } from '../../src/adapters/files/manifest-files.js';
 import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../src/core/manifest/manifest-set.js';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import { readCrdSchema } from '../../scripts/crd.js';
 
 type Json = string | number | boolean | null | undefined | readonly Json[] | { readonly [key: string]: Json };
@@ -33,7 +33,7 @@ interface FieldRow {
   readonly invalid: readonly InvalidValue[];
 }
 
-const validate = validateGeoService;
+const validate = manifestValidators;
 const base: Patch = { apiVersion: 'kargo.io/v1alpha1', kind: 'GeoService', metadata: { name: 'web' }, spec: { image: 'nginx:1.27' } };
 
 function isMap(value: Json): value is Patch {
@@ -141,7 +141,7 @@ const fieldRows: readonly FieldRow[] = [
   {
     field: 'kind',
     valid: { kind: 'GeoService' },
-    invalid: [bad({ kind: undefined }, 'kind', 'missing required field "kind" (use GeoService)'), bad({ kind: 5 }, 'kind', 'must be GeoService, not 5')],
+    invalid: [bad({ kind: undefined }, 'kind', 'missing required field "kind" (use GeoService or Network)'), bad({ kind: 5 }, 'kind', 'must be GeoService or Network, not 5')],
   },
   {
     field: 'metadata',
@@ -292,7 +292,7 @@ const fieldRows: readonly FieldRow[] = [
   },
   {
     field: 'spec.networks',
-    valid: spec({ networks: ['backend', { name: 'frontend' }] }),
+    valid: spec({ networks: ['default', { name: 'traefik-public', external: true }] }),
     invalid: [
       bad(spec({ networks: 'backend' }), 'spec.networks', 'must be a list, not "backend"'),
       bad(network(42), 'spec.networks[0]', 'must be a string or a map, not 42'),
@@ -301,12 +301,21 @@ const fieldRows: readonly FieldRow[] = [
   },
   {
     field: 'spec.networks[].name',
-    valid: network({ name: 'backend' }),
-    invalid: [bad(network({ aliases: ['db'] }), 'spec.networks[0].name', 'missing required field "name"'), bad(network({ name: '' }), 'spec.networks[0].name', 'must not be empty')],
+    valid: network({ name: 'default' }),
+    invalid: [
+      bad(network({ aliases: ['db'] }), 'spec.networks[0].name', 'missing required field "name"'),
+      bad(network({ name: '' }), 'spec.networks[0].name', 'must not be empty'),
+      bad(network({ name: 'backend' }), 'spec.networks[0]', 'network "backend" is not a Network of namespace default', 'unknown-network'),
+    ],
+  },
+  {
+    field: 'spec.networks[].external',
+    valid: network({ name: 'traefik-public', external: true }),
+    invalid: [bad(network({ name: 'traefik-public', external: 'yes' }), 'spec.networks[0].external', 'must be a boolean')],
   },
   {
     field: 'spec.networks[].aliases',
-    valid: network({ name: 'backend', aliases: ['db', 'postgis'] }),
+    valid: network({ name: 'default', aliases: ['db', 'postgis'] }),
     invalid: [
       bad(network({ name: 'backend', aliases: 'db' }), 'spec.networks[0].aliases', 'must be a list, not "db"'),
       bad(network({ name: 'backend', aliases: [''] }), 'spec.networks[0].aliases[0]', 'must not be empty'),
@@ -587,13 +596,13 @@ describe('GeoService documents and files', () => {
   });
 
   it('loads a network written as a plain name', () => {
-    const set = parse({ path: 'm.yaml', text: manifest(spec({ networks: ['backend'] })) });
-    expect(set.manifests[0]?.resource.spec.networks).toEqual(['backend']);
+    const set = parse({ path: 'm.yaml', text: manifest(spec({ networks: ['default'] })) });
+    expect(set.manifests[0]?.resource.spec.networks).toEqual(['default']);
   });
 
   it('loads a network written as a name with aliases', () => {
-    const set = parse({ path: 'm.yaml', text: manifest(network({ name: 'backend', aliases: ['db'] })) });
-    expect(set.manifests[0]?.resource.spec.networks).toEqual([{ name: 'backend', aliases: ['db'] }]);
+    const set = parse({ path: 'm.yaml', text: manifest(network({ name: 'backend', external: true, aliases: ['db'] })) });
+    expect(set.manifests[0]?.resource.spec.networks).toEqual([{ name: 'backend', external: true, aliases: ['db'] }]);
   });
 
   it('puts a GeoService without namespace in namespace "default"', () => {
@@ -618,7 +627,7 @@ describe('GeoService documents and files', () => {
     const text = ['apiVersion: kargo.io/v1alpha1', 'kind: Geoservice', 'metadata: { name: web }', 'spec: { image: x }'].join('\n');
     const set = parse({ path: 'm.yaml', text });
     expect(set.ignored).toEqual([]);
-    expect(set.problems.map((problem) => [problem.line, problem.column, problem.field, problem.message])).toEqual([[2, 7, 'kind', 'must be GeoService, not "Geoservice"']]);
+    expect(set.problems.map((problem) => [problem.line, problem.column, problem.field, problem.message])).toEqual([[2, 7, 'kind', 'must be GeoService or Network, not "Geoservice"']]);
   });
 
   it('still loads the valid document of a file whose other document is broken', () => {

@@ -1,13 +1,13 @@
 /** Manifests parsed after substitution: types, positions, problems that hold a service, injected structure. */
 import { describe, expect, it } from 'vitest';
 import { desiredStateOf } from '../../src/core/desired-state.js';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import { combineParsedFiles } from '../../src/core/manifest/parse-manifests.js';
 import { parseManifestFileWithValues } from '../../src/core/manifest/parse-with-values.js';
 import { textDigest } from '../../src/core/source-revision.js';
 
 function parse(text: string, values: Record<string, string> = {}): ReturnType<typeof parseManifestFileWithValues> {
-  return parseManifestFileWithValues({ path: 'm.yaml', text }, new Map(Object.entries(values)), validateGeoService);
+  return parseManifestFileWithValues({ path: 'm.yaml', text }, new Map(Object.entries(values)), manifestValidators);
 }
 
 function manifest(spec: string, metadata = '{ name: app, namespace: geo }'): string {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/core/manifest/parse-manifests.js';
-import { validateGeoService } from '../../src/core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../src/core/manifest/manifest-validators.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 import { renderServiceSpec, specHash } from '../../src/core/render/render-service-spec.js';
 import { ownershipLabels } from '../../src/core/render/ownership.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
 
-const validate = validateGeoService;
+const validate = manifestValidators;
 const context = { revision: 'abc123', sourceFile: 'geo/web.yaml' };
 
 function load(spec: string, metadata = 'name: web\n  namespace: geo'): LoadedManifest['resource'] {
@@ -34,7 +34,8 @@ describe('renderServiceSpec', () => {
     ['keeps zero replicas', 'image: x\nreplicas: 0', (s) => s.Mode, { Replicated: { Replicas: 0 } }],
     ['maps global mode', 'image: x\nmode: global', (s) => s.Mode, { Global: {} }],
     ['maps ports with Swarm defaults', 'image: x\nports: [{ target: 80, published: 8080 }, { target: 53, protocol: udp, mode: host }]', (s) => s.EndpointSpec, { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' }, { Protocol: 'udp', TargetPort: 53, PublishMode: 'host' }] }],
-    ['maps networks with aliases', 'image: x\nnetworks: [front, { name: back, aliases: [db] }]', (s) => s.TaskTemplate?.Networks, [{ Target: 'front' }, { Target: 'back', Aliases: ['db'] }]],
+    ['maps networks with aliases, the service name among them', 'image: x\nnetworks: [default, { name: back, external: true, aliases: [db] }, { name: host, external: true }]', (s) => s.TaskTemplate?.Networks, [{ Target: 'back', Aliases: ['db', 'web'] }, { Target: 'geo_default', Aliases: ['web'] }, { Target: 'host' }]],
+    ['joins the namespace default network when it names none', 'image: x', (s) => s.TaskTemplate?.Networks, [{ Target: 'geo_default', Aliases: ['web'] }]],
     ['maps volume, bind and tmpfs mounts', 'image: x\nvolumes:\n  - { type: volume, source: data, target: /data }\n  - { type: bind, source: /srv, target: /srv, readOnly: true }\n  - { type: tmpfs, target: /tmp, size: 64M }', (s) => container(s)?.Mounts, [{ Type: 'volume', Source: 'data', Target: '/data' }, { Type: 'bind', Source: '/srv', Target: '/srv', ReadOnly: true }, { Type: 'tmpfs', Target: '/tmp', TmpfsOptions: { SizeBytes: 64 * 1024 ** 2 } }]],
     ['converts resources to nano-CPUs and bytes', 'image: x\nresources: { limits: { cpus: 1.5, memory: 512M }, reservations: { cpus: "0.25", memory: 0.25G } }', (s) => s.TaskTemplate?.Resources, { Limits: { NanoCPUs: 1.5e9, MemoryBytes: 512 * 1024 ** 2 }, Reservations: { NanoCPUs: 0.25e9, MemoryBytes: 256 * 1024 ** 2 } }],
     ['maps placement', 'image: x\nplacement: { constraints: [" node.role == manager "], preferences: [{ spread: node.labels.zone }], maxReplicasPerNode: 2 }', (s) => s.TaskTemplate?.Placement, { Constraints: ['node.role == manager'], Preferences: [{ Spread: { SpreadDescriptor: 'node.labels.zone' } }], MaxReplicas: 2 }],

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { LiveState } from '../../core/diff/plan-changes.js';
-import type { EngineInfo, ListFilters, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
+import type { EngineInfo, ListFilters, NetworkCreateRequest, NetworkResource, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { connectDocker, defaultDockerHost } from './docker-host.js';
 
@@ -81,9 +81,27 @@ export class SwarmClient {
     await this.call('remove_service', () => this.docker.getService(id).remove());
   }
 
-  /** Network ids and names, to read back the networks a service is attached to by id. */
-  async listNetworks(): Promise<{ Id: string; Name: string }[]> {
-    return (await this.call('list_networks', () => this.docker.listNetworks())).map((network) => ({ Id: network.Id, Name: network.Name }));
+  /** Networks matching `filters` (the name filter matches parts of names). */
+  async listNetworks(filters: ListFilters = {}): Promise<NetworkResource[]> {
+    return (await this.call('list_networks', () => this.docker.listNetworks({ filters }))) as NetworkResource[];
+  }
+
+  /**
+   * One network by id or name. Swarm's predefined networks (host, bridge) stand in service specs
+   * under swarm ids that the list of local networks does not show: only this finds their names.
+   */
+  async inspectNetwork(id: string): Promise<NetworkResource> {
+    return (await this.call('inspect_network', () => this.docker.getNetwork(id).inspect())) as NetworkResource;
+  }
+
+  /** Creates a network and returns its id. */
+  async createNetwork(spec: NetworkCreateRequest): Promise<string> {
+    const created = await this.call('create_network', () => this.write<{ Id: string }>({ path: '/networks/create', options: { _body: spec } }));
+    return created.Id;
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    await this.call('remove_network', () => this.docker.getNetwork(id).remove());
   }
 
   async listTasks(filters: ListFilters = {}): Promise<Task[]> {
@@ -135,10 +153,10 @@ export class SwarmClient {
     return info;
   }
 
-  /** Every service on the cluster, and the names of its networks. */
-  async readLiveState(): Promise<LiveState> {
+  /** Every service and network on the cluster. */
+  async readLiveState(): Promise<LiveState & { networks: NetworkResource[] }> {
     const [services, networks] = await Promise.all([this.listServices(), this.listNetworks()]);
-    return { services, networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
+    return { services, networks, networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { combineParsedFiles, defaultParseLimits, parseManifestFile, type ParseLimits } from '../../core/manifest/parse-manifests.js';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
-import { validateGeoService } from '../../core/manifest/geoservice-validator.js';
+import { manifestValidators } from '../../core/manifest/manifest-validators.js';
 import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
@@ -37,14 +37,14 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
     const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
     const valuesKey = values?.revision ?? '';
     const { found, missing } = await findManifestFiles(paths);
-    const parsed = missing.map((file) => parseManifestFile(file, validateGeoService, limits));
+    const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits));
     const next = new Map<string, ParsedWithValues>();
     for (const [index, path] of found.entries()) {
       if (index > 0 && index % filesPerTurn === 0) await nextTick();
       const file = readManifestFile(path, limits.maxFileBytes);
       const previous = parsedByPath.get(path);
       const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text) && (!previous.usesValues || valuesKey === parsedWithValues);
-      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, validateGeoService, limits);
+      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits);
       if (result.digest !== '') next.set(path, result);
       parsed.push(result);
     }

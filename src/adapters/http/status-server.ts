@@ -4,6 +4,7 @@ import type { Readiness } from '../../controller/operator.js';
 import type { IgnoredDocument, ManifestProblem } from '../../core/manifest/manifest-set.js';
 import type { GeoServiceStatus } from '../../core/status/geoservice-status.js';
 import { describeError } from '../../errors.js';
+import { formatKey, type ObjectKind } from '../../core/object-key.js';
 
 /** What the server shows; the operator provides it. */
 export interface StatusSource {
@@ -16,7 +17,7 @@ export interface StatusSource {
   refresh(): Promise<void>;
 }
 
-/** The list answer of `GET /api/v1/geoservices`. */
+/** The list answer of `GET /api/v1/geoservices`, `/api/v1/networks` and `/api/v1/objects` (every kind). */
 export interface GeoServiceList {
   readonly revision: string | null;
   readonly ready: boolean;
@@ -57,12 +58,14 @@ async function route(request: IncomingMessage, source: StatusSource, registry: R
     const readiness = source.readiness();
     return { status: readiness.ready ? 200 : 503, body: readiness };
   }
-  if (method === 'GET' && path === '/api/v1/geoservices') return { status: 200, body: listOf(source) };
-  const one = /^\/api\/v1\/geoservices\/([^/]+)\/([^/]+)$/.exec(path);
+  const list = /^\/api\/v1\/(geoservices|networks|objects)$/.exec(path);
+  if (method === 'GET' && list !== null) return { status: 200, body: listOf(source, kindOfCollection(list[1])) };
+  const one = /^\/api\/v1\/(geoservices|networks)\/([^/]+)\/([^/]+)$/.exec(path);
   if (method === 'GET' && one !== null) {
-    const key = `${decodeURIComponent(one[1] ?? '')}/${decodeURIComponent(one[2] ?? '')}`;
+    const kind = kindOfCollection(one[1]) ?? 'GeoService';
+    const key = formatKey(kind, decodeURIComponent(one[2] ?? ''), decodeURIComponent(one[3] ?? ''));
     const status = source.statuses().find((candidate) => candidate.key === key);
-    return status === undefined ? { status: 404, body: { error: `no GeoService ${key}` } } : { status: 200, body: status };
+    return status === undefined ? { status: 404, body: { error: `no ${kind} ${key}` } } : { status: 200, body: status };
   }
   if (method === 'POST' && (path === '/api/v1/sources/refresh' || path === '/hooks/git')) {
     await source.refresh();
@@ -71,11 +74,19 @@ async function route(request: IncomingMessage, source: StatusSource, registry: R
   return { status: 404, body: { error: `no route for ${method} ${url.pathname}` } };
 }
 
-function listOf(source: StatusSource): GeoServiceList {
+/** The kind a collection of the API lists; undefined for `objects`, every kind. */
+function kindOfCollection(collection: string | undefined): ObjectKind | undefined {
+  return collection === 'geoservices' ? 'GeoService' : collection === 'networks' ? 'Network' : undefined;
+}
+
+function listOf(source: StatusSource, kind: ObjectKind | undefined): GeoServiceList {
   return {
     revision: source.revision() ?? null,
     ready: source.readiness().ready,
-    items: [...source.statuses()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    items: source
+      .statuses()
+      .filter((status) => kind === undefined || status.kind === kind)
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     manifestErrors: source.manifestProblems(),
     ignored: source.ignoredDocuments(),
   };

@@ -7,7 +7,10 @@ import { desiredStateOf, planPolicyOf, type DesiredState } from '../../core/desi
 import { inNamespaceScope, parseNamespaceScope, type NamespaceScope } from '../../core/namespace-scope.js';
 import { isManagedByKargo } from '../../core/render/ownership.js';
 import { formatPlan, hasPendingChanges } from '../../core/diff/format-plan.js';
-import { ownerKey, planChanges, type Plan } from '../../core/diff/plan-changes.js';
+import { ownerKey } from '../../core/diff/plan-changes.js';
+import { networkOwnerKey } from '../../core/diff/plan-networks.js';
+import { planCluster, type ClusterPlan, type ClusterPlanStep } from '../../core/diff/plan-cluster.js';
+import { kindOfKey } from '../../core/object-key.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
 import { formatValidation } from './validate.js';
@@ -49,7 +52,9 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   const live = await swarm.readLiveState();
   // Another Kargo's services are not orphans of this one; a foreign service of a wanted name is still a conflict.
   const services = live.services.filter((service) => !isManagedByKargo(service.Spec.Labels) || inNamespaceScope(ownerKey(service), scope));
-  const plan = planChanges(state.desired, { ...live, services }, planPolicyOf(state, state.desired.length === 0, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
+  const networks = live.networks.filter((network) => !isManagedByKargo(network.Labels ?? undefined) || inNamespaceScope(networkOwnerKey(network), scope));
+  const sourceEmpty = state.desired.length === 0 && state.networks.length === 0;
+  const plan = planCluster(state, { ...live, services, networks }, planPolicyOf(state, sourceEmpty, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
   if (values.output === 'json') {
     io.stdout.write(`${JSON.stringify(planReport(plan, set.problems.length), null, 2)}\n`);
   } else {
@@ -62,18 +67,28 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
 }
 
 function inScope(state: DesiredState, scope: NamespaceScope): DesiredState {
-  return { ...state, desired: state.desired.filter((service) => inNamespaceScope(service.key, scope)) };
+  return {
+    ...state,
+    desired: state.desired.filter((service) => inNamespaceScope(service.key, scope)),
+    networks: state.networks.filter((network) => inNamespaceScope(network.key, scope)),
+  };
 }
 
-function planReport(plan: Plan, problems: number): object {
+function planReport(plan: ClusterPlan, problems: number): object {
+  const isNetwork = (step: ClusterPlanStep): boolean => kindOfKey(step.key) === 'Network';
   return {
     inSync: !hasPendingChanges(plan),
     manifestProblems: problems,
     ...(plan.pruneRefused === undefined ? {} : { pruneRefused: plan.pruneRefused }),
-    services: plan.steps.map((step) => ({
-      key: step.key,
-      step: step.kind,
-      ...('entry' in step ? { name: step.entry.name, action: step.entry.action, changes: step.entry.changes, recreateReasons: step.entry.recreateReasons } : { name: step.name, reason: step.reason }),
-    })),
+    services: plan.steps.filter((step) => !isNetwork(step)).map(stepReport),
+    networks: plan.steps.filter(isNetwork).map(stepReport),
+  };
+}
+
+function stepReport(step: ClusterPlanStep): object {
+  return {
+    key: step.key,
+    step: step.kind,
+    ...('entry' in step ? { name: step.entry.name, action: step.entry.action, changes: step.entry.changes, recreateReasons: step.entry.recreateReasons } : { name: step.name, reason: step.reason }),
   };
 }

@@ -10,8 +10,8 @@ export const defaultServer = 'http://127.0.0.1:9469';
 
 export const statusUsage = `Usage: kargo status [--server URL] [--output table|json]
 
-Shows every GeoService that a running Kargo manages: ready or not, replicas, revision, age of
-its current state and why. Reads the status API of the Kargo at --server (default ${defaultServer},
+Shows every object (GeoService, Network) that a running Kargo manages: ready or not, replicas,
+revision, age of its current state and why. Reads the status API of the Kargo at --server (default ${defaultServer},
 env KARGO_SERVER). Exit code: 0 when all are Ready, 1 otherwise, 2 usage error.
 `;
 
@@ -30,7 +30,7 @@ export async function statusCommand(argv: readonly string[], io: CliIo, env: Nod
 }
 
 async function fetchList(server: string): Promise<GeoServiceList> {
-  const url = new URL('/api/v1/geoservices', server);
+  const url = new URL('/api/v1/objects', server);
   let response: Response;
   try {
     response = await fetch(url);
@@ -41,9 +41,9 @@ async function fetchList(server: string): Promise<GeoServiceList> {
   return (await response.json()) as GeoServiceList;
 }
 
-/** The status list as a table, one GeoService a row, then the manifest errors. */
+/** The status list as a table, one object a row, then the manifest errors. */
 export function formatStatusTable(list: GeoServiceList, now: Date, style: Style): string {
-  const header = ['NAMESPACE', 'NAME', 'READY', 'REPLICAS', 'REVISION', 'AGE', 'MESSAGE'];
+  const header = ['KIND', 'NAMESPACE', 'NAME', 'READY', 'REPLICAS', 'REVISION', 'AGE', 'MESSAGE'];
   const rows = list.items.map((status) => rowOf(status, now));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
@@ -52,7 +52,7 @@ export function formatStatusTable(list: GeoServiceList, now: Date, style: Style)
     const status = list.items[index];
     return status === undefined ? line(row) : colour(status, line(row));
   })];
-  if (list.items.length === 0) lines.push(style.dim('(no GeoService)'));
+  if (list.items.length === 0) lines.push(style.dim('(nothing managed)'));
   for (const problem of list.manifestErrors) lines.push(style.red(`manifest error: ${problem.file}:${String(problem.line)}:${String(problem.column)}: ${problem.message}${problem.field === '' ? '' : ` (${problem.field})`}`));
   const ready = list.items.filter(isReady).length;
   lines.push(style.dim(`${String(ready)}/${String(list.items.length)} ready at revision ${list.revision ?? 'unknown'}${list.ready ? '' : '; Kargo itself is not ready'}`));
@@ -65,6 +65,7 @@ function rowOf(status: GeoServiceStatus, now: Date): string[] {
   const replicas = status.desiredTasks === undefined ? '-' : `${String(status.runningTasks ?? 0)}/${String(status.desiredTasks)}`;
   const since = ready?.lastTransitionTime === undefined ? undefined : new Date(ready.lastTransitionTime);
   return [
+    status.kind,
     status.namespace,
     status.name,
     ready?.status === 'True' ? 'True' : 'False',

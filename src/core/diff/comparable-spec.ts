@@ -99,7 +99,7 @@ function setParallelism(comparable: Map<string, unknown>, policy: 'UpdateConfig'
  * where presence is the point: an item of a keyed list or map (`Env[FOO]` set to "", a network
  * with no options) and `Mode.Global`.
  */
-function flatten(value: unknown, path: string, into: Map<string, unknown>): void {
+export function flatten(value: unknown, path: string, into: Map<string, unknown>): void {
   const keyedItem = path.endsWith(']');
   if (value === undefined || value === null || value === 0 || value === false) return;
   if (value === '' && !keyedItem) return;
@@ -123,12 +123,12 @@ function joinPath(path: string, key: string): string {
 }
 
 /** A list whose order means nothing as a map keyed `[identity]`, so a diff names the item that changed. */
-function keyBy<T>(items: readonly T[] | undefined, keyOf: (item: T) => string, valueOf: (item: T) => unknown = (item) => item): Record<string, unknown> {
+export function keyBy<T>(items: readonly T[] | undefined, keyOf: (item: T) => string, valueOf: (item: T) => unknown = (item) => item): Record<string, unknown> {
   return Object.fromEntries((items ?? []).map((item) => [`[${keyOf(item)}]`, valueOf(item)]));
 }
 
 /** Map keys may hold dots (labels): bracket them so paths stay readable and unambiguous. */
-function bracketKeys(record: Readonly<Record<string, string>> | undefined): Record<string, string> {
+export function bracketKeys(record: Readonly<Record<string, string>> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(record ?? {}).map(([key, value]) => [`[${key}]`, value]));
 }
 
@@ -180,6 +180,6 @@ export function canonicalImage(image: string | undefined): string | undefined {
   return hasTag ? name : image;
 }
 
-function withoutProvenance(labels: Record<string, string> | undefined): Record<string, string> {
+export function withoutProvenance(labels: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(labels ?? {}).filter(([label]) => !provenanceLabels.includes(label)));
 }

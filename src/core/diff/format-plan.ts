@@ -1,5 +1,5 @@
 import type { FieldChange } from './change-set.js';
-import type { Plan, PlanStep } from './plan-changes.js';
+import type { ClusterPlan as Plan, ClusterPlanStep as PlanStep } from './plan-cluster.js';
 
 /** Styling hooks, so the same text can be coloured on a terminal. */
 export interface DiffStyle {
@@ -12,7 +12,7 @@ export interface DiffStyle {
 const plainStyle: DiffStyle = { added: (t) => t, removed: (t) => t, changed: (t) => t, dim: (t) => t };
 
 /**
- * The plan as a human diff: one header per service that changes, then one line per field
+ * The plan as a human diff: one header per service or network that changes, then one line per field
  * (`path: from → to`), then a summary line.
  */
 export function formatPlan(plan: Plan, style: DiffStyle = plainStyle): string {

@@ -80,7 +80,7 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
 }
 
 /** Why no orphan may be removed under `policy`, if none may. */
-function pruneRefusal(policy: PlanPolicy): string | undefined {
+export function pruneRefusal(policy: PlanPolicy): string | undefined {
   if (policy.unidentifiedFiles.size > 0) {
     const files = [...policy.unidentifiedFiles].sort(compareCodePoints);
     const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${String(files.length - 3)} more`;

@@ -7,7 +7,7 @@ import type { SchemaCheck } from './schema-validator.js';
 // ajv's runtime helpers are CommonJS.
 const require = createRequire(import.meta.url);
 
-const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to attach, by name or as {name, aliases}. They must exist (docker network create --driver overlay NAME); names are used as written.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"aliases":{"type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
+const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func6 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -1026,7 +1026,7 @@ vErrors.push(err72);
 errors++;
 }
 for(const key8 in data30){
-if(!((key8 === "name") || (key8 === "aliases"))){
+if(!(((key8 === "name") || (key8 === "external")) || (key8 === "aliases"))){
 const err73 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
 if(vErrors === null){
 vErrors = [err73];
@@ -1062,15 +1062,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data30.aliases !== undefined){
-let data32 = data30.aliases;
-if(Array.isArray(data32)){
-const len5 = data32.length;
-for(let i5=0; i5<len5; i5++){
-let data33 = data32[i5];
-if(typeof data33 === "string"){
-if(func2(data33) < 1){
-const err76 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
+if(data30.external !== undefined){
+let data32 = data30.external;
+if(typeof data32 !== "boolean"){
+const err76 = {instancePath:instancePath+"/spec/networks/" + i4+"/external",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/external/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.external.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.external,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1080,8 +1075,15 @@ vErrors.push(err76);
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data33};
+if(data30.aliases !== undefined){
+let data33 = data30.aliases;
+if(Array.isArray(data33)){
+const len5 = data33.length;
+for(let i5=0; i5<len5; i5++){
+let data34 = data33[i5];
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err77 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data34};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1091,9 +1093,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
 else {
-const err78 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases,data:data32};
+const err78 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases/" + i5,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.items,data:data34};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1105,12 +1106,24 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.networks.items.oneOf[1].type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
+const err79 = {instancePath:instancePath+"/spec/networks/" + i4+"/aliases",schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases.type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1].properties.aliases,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
 else {
 vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.networks.items.oneOf[1].type,parentSchema:schema12.properties.spec.properties.networks.items.oneOf[1],data:data30};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
 }
 errors++;
 }
@@ -1126,12 +1139,12 @@ passing3 = 1;
 }
 }
 if(!valid21){
-const err80 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.networks.items.oneOf,parentSchema:schema12.properties.spec.properties.networks.items,data:data30};
+const err81 = {instancePath:instancePath+"/spec/networks/" + i4,schemaPath:"#/properties/spec/properties/networks/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.networks.items.oneOf,parentSchema:schema12.properties.spec.properties.networks.items,data:data30};
 if(vErrors === null){
-vErrors = [err80];
+vErrors = [err81];
 }
 else {
-vErrors.push(err80);
+vErrors.push(err81);
 }
 errors++;
 }
@@ -1149,25 +1162,7 @@ vErrors = null;
 }
 }
 else {
-const err81 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.type,parentSchema:schema12.properties.spec.properties.networks,data:data29};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-if(data9.volumes !== undefined){
-let data34 = data9.volumes;
-if(Array.isArray(data34)){
-const len6 = data34.length;
-for(let i6=0; i6<len6; i6++){
-let data35 = data34[i6];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.type === undefined){
-const err82 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.spec.properties.volumes.items.required,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
+const err82 = {instancePath:instancePath+"/spec/networks",schemaPath:"#/properties/spec/properties/networks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.networks.type,parentSchema:schema12.properties.spec.properties.networks,data:data29};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1176,9 +1171,16 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key9 in data35){
-if(!(((((key9 === "type") || (key9 === "source")) || (key9 === "target")) || (key9 === "readOnly")) || (key9 === "size"))){
-const err83 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
+}
+if(data9.volumes !== undefined){
+let data35 = data9.volumes;
+if(Array.isArray(data35)){
+const len6 = data35.length;
+for(let i6=0; i6<len6; i6++){
+let data36 = data35[i6];
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.type === undefined){
+const err83 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema12.properties.spec.properties.volumes.items.required,parentSchema:schema12.properties.spec.properties.volumes.items,data:data36};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1187,11 +1189,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data35.type !== undefined){
-let data36 = data35.type;
-if(typeof data36 !== "string"){
-const err84 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.type.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data36};
+for(const key9 in data36){
+if(!(((((key9 === "type") || (key9 === "source")) || (key9 === "target")) || (key9 === "readOnly")) || (key9 === "size"))){
+const err84 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.volumes.items,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1200,8 +1200,11 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(!(((data36 === "volume") || (data36 === "bind")) || (data36 === "tmpfs"))){
-const err85 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.volumes.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.volumes.items.properties.type.enum,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data36};
+}
+if(data36.type !== undefined){
+let data37 = data36.type;
+if(typeof data37 !== "string"){
+const err85 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.type.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1210,12 +1213,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data35.source !== undefined){
-let data37 = data35.source;
-if(typeof data37 === "string"){
-if(func2(data37) < 1){
-const err86 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data37};
+if(!(((data37 === "volume") || (data37 === "bind")) || (data37 === "tmpfs"))){
+const err86 = {instancePath:instancePath+"/spec/volumes/" + i6+"/type",schemaPath:"#/properties/spec/properties/volumes/items/properties/type/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.volumes.items.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.volumes.items.properties.type.enum,parentSchema:schema12.properties.spec.properties.volumes.items.properties.type,data:data37};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1225,8 +1224,11 @@ vErrors.push(err86);
 errors++;
 }
 }
-else {
-const err87 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.source.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data37};
+if(data36.source !== undefined){
+let data38 = data36.source;
+if(typeof data38 === "string"){
+if(func2(data38) < 1){
+const err87 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data38};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1236,11 +1238,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data35.target !== undefined){
-let data38 = data35.target;
-if(typeof data38 === "string"){
-if(!pattern4.test(data38)){
-const err88 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data38};
+else {
+const err88 = {instancePath:instancePath+"/spec/volumes/" + i6+"/source",schemaPath:"#/properties/spec/properties/volumes/items/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.source.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.source,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1250,8 +1249,11 @@ vErrors.push(err88);
 errors++;
 }
 }
-else {
-const err89 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.target.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data38};
+if(data36.target !== undefined){
+let data39 = data36.target;
+if(typeof data39 === "string"){
+if(!pattern4.test(data39)){
+const err89 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data39};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1261,10 +1263,8 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data35.readOnly !== undefined){
-let data39 = data35.readOnly;
-if(typeof data39 !== "boolean"){
-const err90 = {instancePath:instancePath+"/spec/volumes/" + i6+"/readOnly",schemaPath:"#/properties/spec/properties/volumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.volumes.items.properties.readOnly.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.readOnly,data:data39};
+else {
+const err90 = {instancePath:instancePath+"/spec/volumes/" + i6+"/target",schemaPath:"#/properties/spec/properties/volumes/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.target.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.target,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1274,11 +1274,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data35.size !== undefined){
-let data40 = data35.size;
-if(typeof data40 === "string"){
-if(formats0["size"].parse(data40) === undefined){
-const err91 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data40};
+if(data36.readOnly !== undefined){
+let data40 = data36.readOnly;
+if(typeof data40 !== "boolean"){
+const err91 = {instancePath:instancePath+"/spec/volumes/" + i6+"/readOnly",schemaPath:"#/properties/spec/properties/volumes/items/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.volumes.items.properties.readOnly.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.readOnly,data:data40};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1288,8 +1287,11 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.size.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data40};
+if(data36.size !== undefined){
+let data41 = data36.size;
+if(typeof data41 === "string"){
+if(formats0["size"].parse(data41) === undefined){
+const err92 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data41};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1299,9 +1301,8 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
 else {
-const err93 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.volumes.items.type,parentSchema:schema12.properties.spec.properties.volumes.items,data:data35};
+const err93 = {instancePath:instancePath+"/spec/volumes/" + i6+"/size",schemaPath:"#/properties/spec/properties/volumes/items/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.volumes.items.properties.size.type,parentSchema:schema12.properties.spec.properties.volumes.items.properties.size,data:data41};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1313,7 +1314,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.volumes.type,parentSchema:schema12.properties.spec.properties.volumes,data:data34};
+const err94 = {instancePath:instancePath+"/spec/volumes/" + i6,schemaPath:"#/properties/spec/properties/volumes/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.volumes.items.type,parentSchema:schema12.properties.spec.properties.volumes.items,data:data36};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1323,12 +1324,9 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data9.resources !== undefined){
-let data41 = data9.resources;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key10 in data41){
-if(!((key10 === "limits") || (key10 === "reservations"))){
-const err95 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources,data:data41};
+}
+else {
+const err95 = {instancePath:instancePath+"/spec/volumes",schemaPath:"#/properties/spec/properties/volumes/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.volumes.type,parentSchema:schema12.properties.spec.properties.volumes,data:data35};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1338,12 +1336,12 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data41.limits !== undefined){
-let data42 = data41.limits;
+if(data9.resources !== undefined){
+let data42 = data9.resources;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key11 in data42){
-if(!((key11 === "cpus") || (key11 === "memory"))){
-const err96 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data42};
+for(const key10 in data42){
+if(!((key10 === "limits") || (key10 === "reservations"))){
+const err96 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources,data:data42};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1353,15 +1351,12 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data42.cpus !== undefined){
-let data43 = data42.cpus;
-const _errs120 = errors;
-let valid30 = false;
-let passing4 = null;
-const _errs121 = errors;
-if(typeof data43 == "number"){
-if(data43 <= 0 || isNaN(data43)){
-const err97 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
+if(data42.limits !== undefined){
+let data43 = data42.limits;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key11 in data43){
+if(!((key11 === "cpus") || (key11 === "memory"))){
+const err97 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data43};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1371,8 +1366,15 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data43};
+if(data43.cpus !== undefined){
+let data44 = data43.cpus;
+const _errs122 = errors;
+let valid30 = false;
+let passing4 = null;
+const _errs123 = errors;
+if(typeof data44 == "number"){
+if(data44 <= 0 || isNaN(data44)){
+const err98 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1381,15 +1383,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-var _valid4 = _errs121 === errors;
-if(_valid4){
-valid30 = true;
-passing4 = 0;
 }
-const _errs123 = errors;
-if(typeof data43 === "string"){
-if(formats0["cpus"].parse(data43) === undefined){
-const err99 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
+else {
+const err99 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data44};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1398,9 +1394,15 @@ vErrors.push(err99);
 }
 errors++;
 }
+var _valid4 = _errs123 === errors;
+if(_valid4){
+valid30 = true;
+passing4 = 0;
 }
-else {
-const err100 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data43};
+const _errs125 = errors;
+if(typeof data44 === "string"){
+if(formats0["cpus"].parse(data44) === undefined){
+const err100 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data44};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1409,7 +1411,18 @@ vErrors.push(err100);
 }
 errors++;
 }
-var _valid4 = _errs123 === errors;
+}
+else {
+const err101 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data44};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+var _valid4 = _errs125 === errors;
 if(_valid4 && valid30){
 valid30 = false;
 passing4 = [passing4, 1];
@@ -1421,32 +1434,7 @@ passing4 = 1;
 }
 }
 if(!valid30){
-const err101 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus,data:data43};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-else {
-errors = _errs120;
-if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data42.memory !== undefined){
-let data44 = data42.memory;
-if(typeof data44 === "string"){
-if(formats0["size"].parse(data44) === undefined){
-const err102 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
+const err102 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1455,9 +1443,23 @@ vErrors.push(err102);
 }
 errors++;
 }
+else {
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
 }
 else {
-const err103 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data44};
+vErrors = null;
+}
+}
+}
+}
+if(data43.memory !== undefined){
+let data45 = data43.memory;
+if(typeof data45 === "string"){
+if(formats0["size"].parse(data45) === undefined){
+const err103 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data45};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1467,9 +1469,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
 else {
-const err104 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.limits.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data42};
+const err104 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data45};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1479,12 +1480,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data41.reservations !== undefined){
-let data45 = data41.reservations;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key12 in data45){
-if(!((key12 === "cpus") || (key12 === "memory"))){
-const err105 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data45};
+}
+else {
+const err105 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.limits.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data43};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1494,15 +1492,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data45.cpus !== undefined){
-let data46 = data45.cpus;
-const _errs131 = errors;
-let valid32 = false;
-let passing5 = null;
-const _errs132 = errors;
-if(typeof data46 == "number"){
-if(data46 <= 0 || isNaN(data46)){
-const err106 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
+if(data42.reservations !== undefined){
+let data46 = data42.reservations;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key12 in data46){
+if(!((key12 === "cpus") || (key12 === "memory"))){
+const err106 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data46};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1512,8 +1507,15 @@ vErrors.push(err106);
 errors++;
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data46};
+if(data46.cpus !== undefined){
+let data47 = data46.cpus;
+const _errs133 = errors;
+let valid32 = false;
+let passing5 = null;
+const _errs134 = errors;
+if(typeof data47 == "number"){
+if(data47 <= 0 || isNaN(data47)){
+const err107 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data47};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1522,15 +1524,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-var _valid5 = _errs132 === errors;
-if(_valid5){
-valid32 = true;
-passing5 = 0;
 }
-const _errs134 = errors;
-if(typeof data46 === "string"){
-if(formats0["cpus"].parse(data46) === undefined){
-const err108 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
+else {
+const err108 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data47};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1539,9 +1535,15 @@ vErrors.push(err108);
 }
 errors++;
 }
+var _valid5 = _errs134 === errors;
+if(_valid5){
+valid32 = true;
+passing5 = 0;
 }
-else {
-const err109 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data46};
+const _errs136 = errors;
+if(typeof data47 === "string"){
+if(formats0["cpus"].parse(data47) === undefined){
+const err109 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data47};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1550,7 +1552,18 @@ vErrors.push(err109);
 }
 errors++;
 }
-var _valid5 = _errs134 === errors;
+}
+else {
+const err110 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data47};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+var _valid5 = _errs136 === errors;
 if(_valid5 && valid32){
 valid32 = false;
 passing5 = [passing5, 1];
@@ -1562,32 +1575,7 @@ passing5 = 1;
 }
 }
 if(!valid32){
-const err110 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data46};
-if(vErrors === null){
-vErrors = [err110];
-}
-else {
-vErrors.push(err110);
-}
-errors++;
-}
-else {
-errors = _errs131;
-if(vErrors !== null){
-if(_errs131){
-vErrors.length = _errs131;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data45.memory !== undefined){
-let data47 = data45.memory;
-if(typeof data47 === "string"){
-if(formats0["size"].parse(data47) === undefined){
-const err111 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
+const err111 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data47};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1596,9 +1584,23 @@ vErrors.push(err111);
 }
 errors++;
 }
+else {
+errors = _errs133;
+if(vErrors !== null){
+if(_errs133){
+vErrors.length = _errs133;
 }
 else {
-const err112 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data47};
+vErrors = null;
+}
+}
+}
+}
+if(data46.memory !== undefined){
+let data48 = data46.memory;
+if(typeof data48 === "string"){
+if(formats0["size"].parse(data48) === undefined){
+const err112 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data48};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1608,9 +1610,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
 else {
-const err113 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data45};
+const err113 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data48};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1622,7 +1623,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.type,parentSchema:schema12.properties.spec.properties.resources,data:data41};
+const err114 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data46};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1632,12 +1633,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data9.placement !== undefined){
-let data48 = data9.placement;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key13 in data48){
-if(!(((key13 === "constraints") || (key13 === "preferences")) || (key13 === "maxReplicasPerNode"))){
-const err115 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement,data:data48};
+}
+else {
+const err115 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.type,parentSchema:schema12.properties.spec.properties.resources,data:data42};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1647,15 +1645,12 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data48.constraints !== undefined){
-let data49 = data48.constraints;
-if(Array.isArray(data49)){
-const len7 = data49.length;
-for(let i7=0; i7<len7; i7++){
-let data50 = data49[i7];
-if(typeof data50 === "string"){
-if(!pattern5.test(data50)){
-const err116 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data50};
+if(data9.placement !== undefined){
+let data49 = data9.placement;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+for(const key13 in data49){
+if(!(((key13 === "constraints") || (key13 === "preferences")) || (key13 === "maxReplicasPerNode"))){
+const err116 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement,data:data49};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1665,8 +1660,15 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data50};
+if(data49.constraints !== undefined){
+let data50 = data49.constraints;
+if(Array.isArray(data50)){
+const len7 = data50.length;
+for(let i7=0; i7<len7; i7++){
+let data51 = data50[i7];
+if(typeof data51 === "string"){
+if(!pattern5.test(data51)){
+const err117 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1676,9 +1678,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
 else {
-const err118 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints,data:data49};
+const err118 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data51};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1688,15 +1689,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data48.preferences !== undefined){
-let data51 = data48.preferences;
-if(Array.isArray(data51)){
-const len8 = data51.length;
-for(let i8=0; i8<len8; i8++){
-let data52 = data51[i8];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.spread === undefined){
-const err119 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema12.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
+}
+else {
+const err119 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints,data:data50};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1705,9 +1700,16 @@ vErrors.push(err119);
 }
 errors++;
 }
-for(const key14 in data52){
-if(!(key14 === "spread")){
-const err120 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
+}
+if(data49.preferences !== undefined){
+let data52 = data49.preferences;
+if(Array.isArray(data52)){
+const len8 = data52.length;
+for(let i8=0; i8<len8; i8++){
+let data53 = data52[i8];
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.spread === undefined){
+const err120 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema12.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1716,12 +1718,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-if(data52.spread !== undefined){
-let data53 = data52.spread;
-if(typeof data53 === "string"){
-if(func2(data53) < 1){
-const err121 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
+for(const key14 in data53){
+if(!(key14 === "spread")){
+const err121 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1731,8 +1730,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data53};
+if(data53.spread !== undefined){
+let data54 = data53.spread;
+if(typeof data54 === "string"){
+if(func2(data54) < 1){
+const err122 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data54};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1742,9 +1744,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
 else {
-const err123 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data52};
+const err123 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data54};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1756,7 +1757,7 @@ errors++;
 }
 }
 else {
-const err124 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences,data:data51};
+const err124 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1766,10 +1767,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data48.maxReplicasPerNode !== undefined){
-let data54 = data48.maxReplicasPerNode;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-const err125 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
+}
+else {
+const err125 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1778,9 +1778,11 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(typeof data54 == "number"){
-if(data54 < 1 || isNaN(data54)){
-const err126 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data54};
+}
+if(data49.maxReplicasPerNode !== undefined){
+let data55 = data49.maxReplicasPerNode;
+if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
+const err126 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data55};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1789,11 +1791,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.type,parentSchema:schema12.properties.spec.properties.placement,data:data48};
+if(typeof data55 == "number"){
+if(data55 < 1 || isNaN(data55)){
+const err127 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data55};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1803,12 +1803,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data9.healthCheck !== undefined){
-let data55 = data9.healthCheck;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key15 in data55){
-if(!((((((((key15 === "command") || (key15 === "httpPath")) || (key15 === "port")) || (key15 === "interval")) || (key15 === "timeout")) || (key15 === "retries")) || (key15 === "startPeriod")) || (key15 === "disable"))){
-const err128 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.healthCheck,data:data55};
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.type,parentSchema:schema12.properties.spec.properties.placement,data:data49};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1818,15 +1816,12 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data55.command !== undefined){
-let data56 = data55.command;
-const _errs158 = errors;
-let valid40 = false;
-let passing6 = null;
-const _errs159 = errors;
-if(typeof data56 === "string"){
-if(func2(data56) < 1){
-const err129 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
+if(data9.healthCheck !== undefined){
+let data56 = data9.healthCheck;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key15 in data56){
+if(!((((((((key15 === "command") || (key15 === "httpPath")) || (key15 === "port")) || (key15 === "interval")) || (key15 === "timeout")) || (key15 === "retries")) || (key15 === "startPeriod")) || (key15 === "disable"))){
+const err129 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.healthCheck,data:data56};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1836,8 +1831,15 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data56};
+if(data56.command !== undefined){
+let data57 = data56.command;
+const _errs160 = errors;
+let valid40 = false;
+let passing6 = null;
+const _errs161 = errors;
+if(typeof data57 === "string"){
+if(func2(data57) < 1){
+const err130 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1846,15 +1848,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-var _valid6 = _errs159 === errors;
-if(_valid6){
-valid40 = true;
-passing6 = 0;
 }
-const _errs161 = errors;
-if(Array.isArray(data56)){
-if(data56.length < 1){
-const err131 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
+else {
+const err131 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data57};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1863,11 +1859,15 @@ vErrors.push(err131);
 }
 errors++;
 }
-const len9 = data56.length;
-for(let i9=0; i9<len9; i9++){
-let data57 = data56[i9];
-if(typeof data57 !== "string"){
-const err132 = {instancePath:instancePath+"/spec/healthCheck/command/" + i9,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data57};
+var _valid6 = _errs161 === errors;
+if(_valid6){
+valid40 = true;
+passing6 = 0;
+}
+const _errs163 = errors;
+if(Array.isArray(data57)){
+if(data57.length < 1){
+const err132 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data57};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1876,10 +1876,11 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data56};
+const len9 = data57.length;
+for(let i9=0; i9<len9; i9++){
+let data58 = data57[i9];
+if(typeof data58 !== "string"){
+const err133 = {instancePath:instancePath+"/spec/healthCheck/command/" + i9,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data58};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1888,7 +1889,19 @@ vErrors.push(err133);
 }
 errors++;
 }
-var _valid6 = _errs161 === errors;
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data57};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+var _valid6 = _errs163 === errors;
 if(_valid6 && valid40){
 valid40 = false;
 passing6 = [passing6, 1];
@@ -1900,32 +1913,7 @@ passing6 = 1;
 }
 }
 if(!valid40){
-const err134 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command,data:data56};
-if(vErrors === null){
-vErrors = [err134];
-}
-else {
-vErrors.push(err134);
-}
-errors++;
-}
-else {
-errors = _errs158;
-if(vErrors !== null){
-if(_errs158){
-vErrors.length = _errs158;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data55.httpPath !== undefined){
-let data58 = data55.httpPath;
-if(typeof data58 === "string"){
-if(!pattern4.test(data58)){
-const err135 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
+const err135 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command,data:data57};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1934,9 +1922,23 @@ vErrors.push(err135);
 }
 errors++;
 }
+else {
+errors = _errs160;
+if(vErrors !== null){
+if(_errs160){
+vErrors.length = _errs160;
 }
 else {
-const err136 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data58};
+vErrors = null;
+}
+}
+}
+}
+if(data56.httpPath !== undefined){
+let data59 = data56.httpPath;
+if(typeof data59 === "string"){
+if(!pattern4.test(data59)){
+const err136 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data59};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1946,10 +1948,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data55.port !== undefined){
-let data59 = data55.port;
-if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
-const err137 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
+else {
+const err137 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data59};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1958,9 +1958,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data59 == "number"){
-if(data59 > 65535 || isNaN(data59)){
-const err138 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
+}
+if(data56.port !== undefined){
+let data60 = data56.port;
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+const err138 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1969,8 +1971,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data59 < 1 || isNaN(data59)){
-const err139 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data59};
+if(typeof data60 == "number"){
+if(data60 > 65535 || isNaN(data60)){
+const err139 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1979,13 +1982,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-if(data55.interval !== undefined){
-let data60 = data55.interval;
-if(typeof data60 === "string"){
-if(formats0["duration"].parse(data60) === undefined){
-const err140 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data60};
+if(data60 < 1 || isNaN(data60)){
+const err140 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1995,8 +1993,12 @@ vErrors.push(err140);
 errors++;
 }
 }
-else {
-const err141 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data60};
+}
+if(data56.interval !== undefined){
+let data61 = data56.interval;
+if(typeof data61 === "string"){
+if(formats0["duration"].parse(data61) === undefined){
+const err141 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data61};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2006,11 +2008,8 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data55.timeout !== undefined){
-let data61 = data55.timeout;
-if(typeof data61 === "string"){
-if(formats0["duration"].parse(data61) === undefined){
-const err142 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data61};
+else {
+const err142 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data61};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2020,8 +2019,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data61};
+if(data56.timeout !== undefined){
+let data62 = data56.timeout;
+if(typeof data62 === "string"){
+if(formats0["duration"].parse(data62) === undefined){
+const err143 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data62};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2031,10 +2033,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data55.retries !== undefined){
-let data62 = data55.retries;
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err144 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data62};
+else {
+const err144 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data62};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2043,9 +2043,11 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(typeof data62 == "number"){
-if(data62 < 1 || isNaN(data62)){
-const err145 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data62};
+}
+if(data56.retries !== undefined){
+let data63 = data56.retries;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err145 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data63};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2054,13 +2056,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-}
-if(data55.startPeriod !== undefined){
-let data63 = data55.startPeriod;
-if(typeof data63 === "string"){
-if(formats0["duration"].parse(data63) === undefined){
-const err146 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
+if(typeof data63 == "number"){
+if(data63 < 1 || isNaN(data63)){
+const err146 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data63};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2070,8 +2068,12 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data63};
+}
+if(data56.startPeriod !== undefined){
+let data64 = data56.startPeriod;
+if(typeof data64 === "string"){
+if(formats0["duration"].parse(data64) === undefined){
+const err147 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data64};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2081,10 +2083,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data55.disable !== undefined){
-let data64 = data55.disable;
-if(typeof data64 !== "boolean"){
-const err148 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.disable,data:data64};
+else {
+const err148 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data64};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2094,9 +2094,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-}
-else {
-const err149 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.healthCheck.type,parentSchema:schema12.properties.spec.properties.healthCheck,data:data55};
+if(data56.disable !== undefined){
+let data65 = data56.disable;
+if(typeof data65 !== "boolean"){
+const err149 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.disable,data:data65};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2106,12 +2107,9 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data9.update !== undefined){
-let data65 = data9.update;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key16 in data65){
-if(!((((((key16 === "parallelism") || (key16 === "delay")) || (key16 === "order")) || (key16 === "failureAction")) || (key16 === "monitor")) || (key16 === "maxFailureRatio"))){
-const err150 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data65};
+}
+else {
+const err150 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.healthCheck.type,parentSchema:schema12.properties.spec.properties.healthCheck,data:data56};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2121,10 +2119,12 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data65.parallelism !== undefined){
-let data66 = data65.parallelism;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err151 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data66};
+if(data9.update !== undefined){
+let data66 = data9.update;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key16 in data66){
+if(!((((((key16 === "parallelism") || (key16 === "delay")) || (key16 === "order")) || (key16 === "failureAction")) || (key16 === "monitor")) || (key16 === "maxFailureRatio"))){
+const err151 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data66};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2133,9 +2133,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(typeof data66 == "number"){
-if(data66 < 0 || isNaN(data66)){
-const err152 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data66};
+}
+if(data66.parallelism !== undefined){
+let data67 = data66.parallelism;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err152 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data67};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2144,13 +2146,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-}
-if(data65.delay !== undefined){
-let data67 = data65.delay;
-if(typeof data67 === "string"){
-if(formats0["duration"].parse(data67) === undefined){
-const err153 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data67};
+if(typeof data67 == "number"){
+if(data67 < 0 || isNaN(data67)){
+const err153 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data67};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2160,8 +2158,12 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data67};
+}
+if(data66.delay !== undefined){
+let data68 = data66.delay;
+if(typeof data68 === "string"){
+if(formats0["duration"].parse(data68) === undefined){
+const err154 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data68};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2171,10 +2173,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data65.order !== undefined){
-let data68 = data65.order;
-if(typeof data68 !== "string"){
-const err155 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data68};
+else {
+const err155 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data68};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2183,8 +2183,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(!((data68 === "stop-first") || (data68 === "start-first"))){
-const err156 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data68};
+}
+if(data66.order !== undefined){
+let data69 = data66.order;
+if(typeof data69 !== "string"){
+const err156 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data69};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2193,11 +2196,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-if(data65.failureAction !== undefined){
-let data69 = data65.failureAction;
-if(typeof data69 !== "string"){
-const err157 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data69};
+if(!((data69 === "stop-first") || (data69 === "start-first"))){
+const err157 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data69};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2206,8 +2206,11 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(!(((data69 === "pause") || (data69 === "continue")) || (data69 === "rollback"))){
-const err158 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data69};
+}
+if(data66.failureAction !== undefined){
+let data70 = data66.failureAction;
+if(typeof data70 !== "string"){
+const err158 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data70};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2216,12 +2219,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-if(data65.monitor !== undefined){
-let data70 = data65.monitor;
-if(typeof data70 === "string"){
-if(formats0["duration"].parse(data70) === undefined){
-const err159 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data70};
+if(!(((data70 === "pause") || (data70 === "continue")) || (data70 === "rollback"))){
+const err159 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data70};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2231,8 +2230,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-else {
-const err160 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data70};
+if(data66.monitor !== undefined){
+let data71 = data66.monitor;
+if(typeof data71 === "string"){
+if(formats0["duration"].parse(data71) === undefined){
+const err160 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data71};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2242,11 +2244,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data65.maxFailureRatio !== undefined){
-let data71 = data65.maxFailureRatio;
-if(typeof data71 == "number"){
-if(data71 > 1 || isNaN(data71)){
-const err161 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+else {
+const err161 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data71};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2255,8 +2254,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data71 < 0 || isNaN(data71)){
-const err162 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+}
+if(data66.maxFailureRatio !== undefined){
+let data72 = data66.maxFailureRatio;
+if(typeof data72 == "number"){
+if(data72 > 1 || isNaN(data72)){
+const err162 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2265,9 +2268,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data71};
+if(data72 < 0 || isNaN(data72)){
+const err163 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2277,9 +2279,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
 else {
-const err164 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data65};
+const err164 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2289,12 +2290,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data9.rollback !== undefined){
-let data72 = data9.rollback;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key17 in data72){
-if(!((((((key17 === "parallelism") || (key17 === "delay")) || (key17 === "order")) || (key17 === "failureAction")) || (key17 === "monitor")) || (key17 === "maxFailureRatio"))){
-const err165 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data72};
+}
+else {
+const err165 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data66};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2304,10 +2302,12 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data72.parallelism !== undefined){
-let data73 = data72.parallelism;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err166 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data73};
+if(data9.rollback !== undefined){
+let data73 = data9.rollback;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+for(const key17 in data73){
+if(!((((((key17 === "parallelism") || (key17 === "delay")) || (key17 === "order")) || (key17 === "failureAction")) || (key17 === "monitor")) || (key17 === "maxFailureRatio"))){
+const err166 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data73};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2316,9 +2316,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data73 == "number"){
-if(data73 < 0 || isNaN(data73)){
-const err167 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data73};
+}
+if(data73.parallelism !== undefined){
+let data74 = data73.parallelism;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err167 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data74};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2327,13 +2329,9 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-}
-if(data72.delay !== undefined){
-let data74 = data72.delay;
-if(typeof data74 === "string"){
-if(formats0["duration"].parse(data74) === undefined){
-const err168 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data74};
+if(typeof data74 == "number"){
+if(data74 < 0 || isNaN(data74)){
+const err168 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data74};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2343,8 +2341,12 @@ vErrors.push(err168);
 errors++;
 }
 }
-else {
-const err169 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data74};
+}
+if(data73.delay !== undefined){
+let data75 = data73.delay;
+if(typeof data75 === "string"){
+if(formats0["duration"].parse(data75) === undefined){
+const err169 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data75};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2354,10 +2356,8 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data72.order !== undefined){
-let data75 = data72.order;
-if(typeof data75 !== "string"){
-const err170 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data75};
+else {
+const err170 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data75};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2366,8 +2366,11 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(!((data75 === "stop-first") || (data75 === "start-first"))){
-const err171 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data75};
+}
+if(data73.order !== undefined){
+let data76 = data73.order;
+if(typeof data76 !== "string"){
+const err171 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data76};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2376,11 +2379,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-if(data72.failureAction !== undefined){
-let data76 = data72.failureAction;
-if(typeof data76 !== "string"){
-const err172 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data76};
+if(!((data76 === "stop-first") || (data76 === "start-first"))){
+const err172 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data76};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2389,8 +2389,11 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(!(((data76 === "pause") || (data76 === "continue")) || (data76 === "rollback"))){
-const err173 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data76};
+}
+if(data73.failureAction !== undefined){
+let data77 = data73.failureAction;
+if(typeof data77 !== "string"){
+const err173 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data77};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2399,12 +2402,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-if(data72.monitor !== undefined){
-let data77 = data72.monitor;
-if(typeof data77 === "string"){
-if(formats0["duration"].parse(data77) === undefined){
-const err174 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data77};
+if(!(((data77 === "pause") || (data77 === "continue")) || (data77 === "rollback"))){
+const err174 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data77};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2414,8 +2413,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-else {
-const err175 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data77};
+if(data73.monitor !== undefined){
+let data78 = data73.monitor;
+if(typeof data78 === "string"){
+if(formats0["duration"].parse(data78) === undefined){
+const err175 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data78};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2425,11 +2427,8 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data72.maxFailureRatio !== undefined){
-let data78 = data72.maxFailureRatio;
-if(typeof data78 == "number"){
-if(data78 > 1 || isNaN(data78)){
-const err176 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+else {
+const err176 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data78};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2438,8 +2437,12 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data78 < 0 || isNaN(data78)){
-const err177 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+}
+if(data73.maxFailureRatio !== undefined){
+let data79 = data73.maxFailureRatio;
+if(typeof data79 == "number"){
+if(data79 > 1 || isNaN(data79)){
+const err177 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2448,9 +2451,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-else {
-const err178 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data78};
+if(data79 < 0 || isNaN(data79)){
+const err178 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2460,9 +2462,8 @@ vErrors.push(err178);
 errors++;
 }
 }
-}
 else {
-const err179 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data72};
+const err179 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2472,12 +2473,9 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data9.restart !== undefined){
-let data79 = data9.restart;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key18 in data79){
-if(!((((key18 === "condition") || (key18 === "delay")) || (key18 === "maxAttempts")) || (key18 === "window"))){
-const err180 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data79};
+}
+else {
+const err180 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data73};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2487,10 +2485,12 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data79.condition !== undefined){
-let data80 = data79.condition;
-if(typeof data80 !== "string"){
-const err181 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data80};
+if(data9.restart !== undefined){
+let data80 = data9.restart;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+for(const key18 in data80){
+if(!((((key18 === "condition") || (key18 === "delay")) || (key18 === "maxAttempts")) || (key18 === "window"))){
+const err181 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data80};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2499,8 +2499,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(!(((data80 === "none") || (data80 === "on-failure")) || (data80 === "any"))){
-const err182 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data80};
+}
+if(data80.condition !== undefined){
+let data81 = data80.condition;
+if(typeof data81 !== "string"){
+const err182 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data81};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2509,12 +2512,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-if(data79.delay !== undefined){
-let data81 = data79.delay;
-if(typeof data81 === "string"){
-if(formats0["duration"].parse(data81) === undefined){
-const err183 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data81};
+if(!(((data81 === "none") || (data81 === "on-failure")) || (data81 === "any"))){
+const err183 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data81};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2524,8 +2523,11 @@ vErrors.push(err183);
 errors++;
 }
 }
-else {
-const err184 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data81};
+if(data80.delay !== undefined){
+let data82 = data80.delay;
+if(typeof data82 === "string"){
+if(formats0["duration"].parse(data82) === undefined){
+const err184 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data82};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2535,10 +2537,8 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data79.maxAttempts !== undefined){
-let data82 = data79.maxAttempts;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err185 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data82};
+else {
+const err185 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data82};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2547,9 +2547,11 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 < 0 || isNaN(data82)){
-const err186 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data82};
+}
+if(data80.maxAttempts !== undefined){
+let data83 = data80.maxAttempts;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err186 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data83};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2558,13 +2560,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-}
-if(data79.window !== undefined){
-let data83 = data79.window;
-if(typeof data83 === "string"){
-if(formats0["duration"].parse(data83) === undefined){
-const err187 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data83};
+if(typeof data83 == "number"){
+if(data83 < 0 || isNaN(data83)){
+const err187 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data83};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2574,8 +2572,12 @@ vErrors.push(err187);
 errors++;
 }
 }
-else {
-const err188 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data83};
+}
+if(data80.window !== undefined){
+let data84 = data80.window;
+if(typeof data84 === "string"){
+if(formats0["duration"].parse(data84) === undefined){
+const err188 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data84};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2585,9 +2587,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
 else {
-const err189 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data79};
+const err189 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data84};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2597,13 +2598,9 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data9.labels !== undefined){
-let data84 = data9.labels;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-for(const key19 in data84){
-let data85 = data84[key19];
-if(typeof data85 !== "string"){
-const err190 = {instancePath:instancePath+"/spec/labels/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data85};
+}
+else {
+const err190 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data80};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2613,9 +2610,13 @@ vErrors.push(err190);
 errors++;
 }
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data84};
+if(data9.labels !== undefined){
+let data85 = data9.labels;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+for(const key19 in data85){
+let data86 = data85[key19];
+if(typeof data86 !== "string"){
+const err191 = {instancePath:instancePath+"/spec/labels/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data86};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2625,13 +2626,9 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data9.containerLabels !== undefined){
-let data86 = data9.containerLabels;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-for(const key20 in data86){
-let data87 = data86[key20];
-if(typeof data87 !== "string"){
-const err192 = {instancePath:instancePath+"/spec/containerLabels/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data87};
+}
+else {
+const err192 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data85};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2641,9 +2638,13 @@ vErrors.push(err192);
 errors++;
 }
 }
-}
-else {
-const err193 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data86};
+if(data9.containerLabels !== undefined){
+let data87 = data9.containerLabels;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key20 in data87){
+let data88 = data87[key20];
+if(typeof data88 !== "string"){
+const err193 = {instancePath:instancePath+"/spec/containerLabels/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data88};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2653,11 +2654,9 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data9.stopGracePeriod !== undefined){
-let data88 = data9.stopGracePeriod;
-if(typeof data88 === "string"){
-if(formats0["duration"].parse(data88) === undefined){
-const err194 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data88};
+}
+else {
+const err194 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data87};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2667,8 +2666,11 @@ vErrors.push(err194);
 errors++;
 }
 }
-else {
-const err195 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data88};
+if(data9.stopGracePeriod !== undefined){
+let data89 = data9.stopGracePeriod;
+if(typeof data89 === "string"){
+if(formats0["duration"].parse(data89) === undefined){
+const err195 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data89};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2678,11 +2680,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data9.user !== undefined){
-let data89 = data9.user;
-if(typeof data89 === "string"){
-if(func2(data89) < 1){
-const err196 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data89};
+else {
+const err196 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data89};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2692,8 +2691,11 @@ vErrors.push(err196);
 errors++;
 }
 }
-else {
-const err197 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data89};
+if(data9.user !== undefined){
+let data90 = data9.user;
+if(typeof data90 === "string"){
+if(func2(data90) < 1){
+const err197 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data90};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2703,11 +2705,8 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data9.workingDir !== undefined){
-let data90 = data9.workingDir;
-if(typeof data90 === "string"){
-if(!pattern4.test(data90)){
-const err198 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data90};
+else {
+const err198 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data90};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2717,8 +2716,11 @@ vErrors.push(err198);
 errors++;
 }
 }
-else {
-const err199 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data90};
+if(data9.workingDir !== undefined){
+let data91 = data9.workingDir;
+if(typeof data91 === "string"){
+if(!pattern4.test(data91)){
+const err199 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data91};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2728,10 +2730,8 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data9.suspend !== undefined){
-let data91 = data9.suspend;
-if(typeof data91 !== "boolean"){
-const err200 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data91};
+else {
+const err200 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data91};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2741,9 +2741,10 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-else {
-const err201 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+if(data9.suspend !== undefined){
+let data92 = data9.suspend;
+if(typeof data92 !== "boolean"){
+const err201 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data92};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2755,12 +2756,24 @@ errors++;
 }
 }
 else {
-const err202 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+const err202 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
 if(vErrors === null){
 vErrors = [err202];
 }
 else {
 vErrors.push(err202);
+}
+errors++;
+}
+}
+}
+else {
+const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
 }
 errors++;
 }

@@ -30,8 +30,8 @@ export type GeoServiceSpec = {
   mode?: 'replicated' | 'global';
   /** Ports the service publishes. */
   ports?: PortSpec[];
-  /** Networks to attach, by name or as {name, aliases}. They must exist (docker network create --driver overlay NAME); names are used as written. */
-  networks?: NetworkSpec[];
+  /** Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy. */
+  networks?: NetworkAttachmentSpec[];
   /** Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none. */
   volumes?: VolumeSpec[];
   /** CPU and memory limits (hard caps) and reservations (needed to schedule). */
@@ -146,8 +146,11 @@ export type VolumeSpec = {
   size?: string;
 };
 
-export type NetworkSpec = string | {
+export type NetworkAttachmentSpec = string | {
   name: string;
+  /** The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it. */
+  external?: boolean;
+  /** More names the service answers to on this network (metadata.name always is one). */
   aliases?: string[];
 };
 

@@ -1,4 +1,5 @@
 import type { GeoService } from './geoservice.generated.js';
+import type { Network } from './network.generated.js';
 
 /** Where something is written: file, 1-based line and column. */
 export interface SourceLocation {
@@ -28,6 +29,7 @@ export const ManifestProblemCode = {
   MultilineValue: 'multiline-value',
   /** A value that is not one YAML value where it is substituted (it brings YAML syntax). */
   ValueChangesStructure: 'value-changes-structure',
+  UnknownNetwork: 'unknown-network',
 } as const;
 
 export type ManifestProblemCode = (typeof ManifestProblemCode)[keyof typeof ManifestProblemCode];
@@ -38,7 +40,7 @@ export interface ManifestProblem extends SourceLocation {
   readonly message: string;
   /** The field at fault, e.g. `spec.ports[0].published`; empty for the whole document or file. */
   readonly field: string;
-  /** `namespace/name` of the GeoService the problem belongs to, when it could be read. */
+  /** The key of the object the problem belongs to (`namespace/name` for a GeoService, `Network/namespace/name`), when it could be read. */
   readonly key?: string;
 }
 
@@ -56,9 +58,19 @@ export interface LoadedManifest {
   readonly source: SourceLocation;
 }
 
+/** A valid Network and where it came from. `metadata.namespace` is always set. */
+export interface LoadedNetwork {
+  /** `Network/namespace/name`. */
+  readonly key: string;
+  readonly resource: Network & { metadata: { namespace: string } };
+  readonly source: SourceLocation;
+}
+
 /** Everything read from a set of manifest files: each valid manifest **and** each problem. */
 export interface ManifestSet {
+  /** The valid GeoServices. */
   readonly manifests: LoadedManifest[];
+  readonly networks: LoadedNetwork[];
   readonly problems: ManifestProblem[];
   readonly ignored: IgnoredDocument[];
   /** Every file read, valid or not. */

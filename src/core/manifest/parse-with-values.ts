@@ -1,7 +1,8 @@
 import type { Document } from 'yaml';
-import { defaultNamespace, keyOf, ManifestProblemCode, type ManifestFile, type ManifestProblem, type SourceLocation } from './manifest-set.js';
+import { defaultNamespace, ManifestProblemCode, type ManifestFile, type ManifestProblem, type SourceLocation } from './manifest-set.js';
 import { defaultParseLimits, parseManifestFile, type ParsedFile, type ParseLimits } from './parse-manifests.js';
-import type { SchemaValidator } from './schema-validator.js';
+import type { ManifestValidators } from './manifest-validators.js';
+import { formatKey, isObjectKind } from '../object-key.js';
 import { originalPosition, substituteValues, type ReferenceIssue, type SubstitutedSpan, type Values } from './substitute-values.js';
 import { parseDocuments, referenceIssues } from './value-structure.js';
 import { textDigest } from '../source-revision.js';
@@ -24,7 +25,7 @@ const issueCodes = {
  * and yields no manifest, so its service is held like for any other problem. Documents of other
  * kinds (a compose file has `${…}` of its own) are not Kargo's: their references are no problem.
  */
-export function parseManifestFileWithValues(file: ManifestFile, values: Values, validate: SchemaValidator, limits: ParseLimits = defaultParseLimits): ParsedWithValues {
+export function parseManifestFileWithValues(file: ManifestFile, values: Values, validate: ManifestValidators, limits: ParseLimits = defaultParseLimits): ParsedWithValues {
   const asWritten = (): ParsedWithValues => ({ ...parseManifestFile(file, validate, limits), usesValues: false });
   if (!('text' in file)) return asWritten();
   const substitution = substituteValues(file.text, values);
@@ -35,11 +36,13 @@ export function parseManifestFileWithValues(file: ManifestFile, values: Values, 
   const issues = referenceIssues(file.text, substitution, documents);
   const back = <T extends SourceLocation>(location: T): T => ({ ...location, ...originalPosition(spans, location.line, location.column) });
   let problems = parsed.problems.map((problem) => ({ ...back(problem), message: redactValues(problem, spans, substitution.text) }));
-  let candidates = parsed.candidates.map((candidate) => ({
+  const located = <T extends { source: SourceLocation; fieldLocations: ReadonlyMap<string, SourceLocation> }>(candidate: T): T => ({
     ...candidate,
     source: back(candidate.source),
     fieldLocations: new Map([...candidate.fieldLocations].map(([field, location]) => [field, back(location)])),
-  }));
+  });
+  let candidates = parsed.candidates.map(located);
+  let networks = parsed.networks.map(located);
   const ignored = parsed.ignored.map(back);
   for (const [document, found] of issuesByDocument(documents, issues)) {
     const lines = lineRange(substitution.text, document);
@@ -47,12 +50,13 @@ export function parseManifestFileWithValues(file: ManifestFile, values: Values, 
     if (ignored.some(inDocument) && !found.some((issue) => touches(document, ['kind', 'apiVersion'], issue))) continue;
     const key = found.some((issue) => touches(document, ['metadata'], issue)) ? undefined : keyOfDocument(document);
     candidates = candidates.filter((candidate) => !inDocument(candidate.source));
+    networks = networks.filter((network) => !inDocument(network.source));
     problems = [
       ...problems.filter((problem) => !inDocument(problem)),
       ...found.map((issue) => ({ file: file.path, line: issue.line, column: issue.column, code: issueCodes[issue.kind], message: issue.message, field: '', ...(key === undefined ? {} : { key }) })),
     ];
   }
-  return { ...parsed, digest: textDigest(file.text), candidates, problems, ignored, usesValues: true };
+  return { ...parsed, digest: textDigest(file.text), candidates, networks, problems, ignored, usesValues: true };
 }
 
 /** Issues grouped by the document they are in (by offset in the substituted text). */
@@ -80,10 +84,11 @@ function touches(document: Document, fields: readonly string[], issue: Reference
 }
 
 function keyOfDocument(document: Document): string | undefined {
+  const kind: unknown = document.get('kind');
   const name: unknown = document.getIn(['metadata', 'name']);
   const namespace: unknown = document.getIn(['metadata', 'namespace']);
   if (typeof name !== 'string') return undefined;
-  return keyOf(typeof namespace === 'string' ? namespace : defaultNamespace, name);
+  return formatKey(typeof kind === 'string' && isObjectKind(kind) ? kind : 'GeoService', typeof namespace === 'string' ? namespace : defaultNamespace, name);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FieldPath } from './field-path.js';
 import { presetOf } from './engine-presets.js';
 import type { GeoService, GeoServiceSpec } from './geoservice.generated.js';
+import type { Network } from './network.generated.js';
 import { ManifestProblemCode } from './manifest-set.js';
 import { parseCpus, parseSize } from './units.js';
 
@@ -111,10 +112,23 @@ const healthCheckRules: Rule = (spec) => {
   return [];
 };
 
-const labelRules: Rule = (spec) =>
-  Object.keys(spec.labels ?? {})
+const labelRules: Rule = (spec) => reservedLabelIssues(spec.labels);
+
+function reservedLabelIssues(labels: Readonly<Record<string, string>> | undefined): SemanticIssue[] {
+  return Object.keys(labels ?? {})
     .filter((label) => reservedLabelPrefixes.some((prefix) => label.startsWith(prefix)))
     .map((label) => invalid(['spec', 'labels', label], `label ${label} is reserved: Kargo sets ${reservedLabelPrefixes.join('* and ')}* itself`));
+}
+
+/** The rules one schema-valid Network must also keep. */
+export function checkNetwork(resource: Network): SemanticIssue[] {
+  const gatewayOutsideRange = (resource.spec?.ipam?.config ?? []).flatMap((config, index) =>
+    config.gateway !== undefined && config.gateway.includes(':') !== config.subnet.includes(':')
+      ? [invalid(['spec', 'ipam', 'config', index, 'gateway'], `gateway ${config.gateway} is not of the same address family as subnet ${config.subnet}`)]
+      : [],
+  );
+  return [...reservedLabelIssues(resource.spec?.labels), ...gatewayOutsideRange];
+}
 
 const envRules: Rule = (spec) => {
   const env = spec.env;

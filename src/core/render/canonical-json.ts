@@ -11,3 +11,8 @@ export function canonicalJson(value: unknown): string {
       : nested,
   );
 }
+
+/** A record with its keys in code-point order, so that specs render byte for byte the same. */
+export function sortKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodePoints(a, b)));
+}

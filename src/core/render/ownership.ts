@@ -2,6 +2,8 @@
 export const ownershipLabels = {
   managedBy: 'io.kargo.managed-by',
   geoService: 'io.kargo.geoservice',
+  /** On a network: the Network (`namespace/name`) it was created for. */
+  network: 'io.kargo.network',
   specHash: 'io.kargo.spec-hash',
   revision: 'io.kargo.revision',
   /** The manifest file, relative to the manifests root: lets an unparseable file still protect its services. */

@@ -5,8 +5,9 @@ import type { LoadedManifest } from '../manifest/manifest-set.js';
 import { parseCpus, parseDuration, parseSize } from '../manifest/units.js';
 import type { EndpointSpec, Mount, ResourceObject, ServiceSpec, TaskSpec, UpdateConfig } from '../swarm/engine-api.js';
 import { optionalField as optional } from '../optional-field.js';
-import { canonicalJson, compareCodePoints } from './canonical-json.js';
+import { canonicalJson, compareCodePoints, sortKeys } from './canonical-json.js';
 import { mergeHealthCheck, renderHealthCheck } from './health-check.js';
+import { networkAttachments } from './network-attachments.js';
 import { managedByKargo, ownershipLabels, provenanceLabels, serviceNameOf } from './ownership.js';
 
 /** What rendering needs besides the manifest. */
@@ -35,7 +36,7 @@ export function renderServiceSpec(resource: Resource, context: RenderContext): S
       [ownershipLabels.geoService]: `${namespace}/${name}`,
       [ownershipLabels.stackNamespace]: namespace,
     }),
-    TaskTemplate: renderTaskTemplate(spec, namespace),
+    TaskTemplate: renderTaskTemplate(spec, namespace, name),
     Mode: spec.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.replicas ?? 1 } },
     ...optional('UpdateConfig', renderUpdatePolicy(spec.update)),
     ...optional('RollbackConfig', renderUpdatePolicy(spec.rollback)),
@@ -49,12 +50,12 @@ export function renderServiceSpec(resource: Resource, context: RenderContext): S
 }
 
 /** sha256 of the canonical JSON of a spec, provenance labels left out: equal specs, equal hashes. */
-export function specHash(spec: ServiceSpec): string {
+export function specHash(spec: { readonly Labels?: Record<string, string> }): string {
   const labels = Object.fromEntries(Object.entries(spec.Labels ?? {}).filter(([label]) => !provenanceLabels.includes(label)));
   return createHash('sha256').update(canonicalJson({ ...spec, Labels: labels })).digest('hex');
 }
 
-function renderTaskTemplate(spec: GeoServiceSpec, namespace: string): TaskSpec {
+function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: string): TaskSpec {
   const preset = presetOf(spec);
   const healthCheck = renderHealthCheck(mergeHealthCheck(preset, spec.healthCheck), preset.port ?? spec.ports?.[0]?.target);
   const resources = {
@@ -82,12 +83,7 @@ function renderTaskTemplate(spec: GeoServiceSpec, namespace: string): TaskSpec {
     ...optional('Resources', Object.keys(resources).length > 0 ? resources : undefined),
     ...optional('RestartPolicy', renderRestartPolicy(spec.restart)),
     ...optional('Placement', Object.keys(placement).length > 0 ? placement : undefined),
-    ...optional(
-      'Networks',
-      spec.networks?.map((network) =>
-        typeof network === 'string' ? { Target: network } : { Target: network.name, ...optional('Aliases', network.aliases) },
-      ),
-    ),
+    Networks: networkAttachments(spec.networks, namespace, name),
   };
 }
 
@@ -163,8 +159,4 @@ function duration(value: string | undefined): number | undefined {
 
 function withLabels(spec: ServiceSpec, labels: Record<string, string>): ServiceSpec {
   return { ...spec, Labels: sortKeys({ ...spec.Labels, ...labels }) };
-}
-
-function sortKeys(record: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareCodePoints(a, b)));
 }

@@ -1,3 +1,4 @@
+import type { ObjectKind } from '../object-key.js';
 import type { UpdateState } from '../swarm/engine-api.js';
 
 /** kstatus condition types. */
@@ -16,8 +17,10 @@ export interface Condition {
 /** Where one GeoService stands, as served by the status API and exported as metrics. */
 export interface GeoServiceStatus {
   readonly key: string;
+  readonly kind: ObjectKind;
   readonly namespace: string;
   readonly name: string;
+  /** The Swarm object's name: the service's, or the network's. */
   readonly serviceName: string;
   readonly conditions: readonly Condition[];
   readonly observedRevision?: string;

@@ -179,5 +179,38 @@ export interface EngineInfo {
   Swarm: { LocalNodeState: 'inactive' | 'pending' | 'active' | 'error' | 'locked'; ControlAvailable: boolean; NodeID: string };
 }
 
+/** `POST /networks/create`: a network as Kargo asks for it (Swarm cannot change one afterwards). */
+export interface NetworkCreateRequest {
+  Name: string;
+  Driver: string;
+  Scope?: 'swarm';
+  Attachable?: boolean;
+  Internal?: boolean;
+  Labels: Record<string, string>;
+  Options?: Record<string, string>;
+  IPAM?: { Driver?: string; Config?: IpamConfig[] };
+}
+
+export interface IpamConfig {
+  Subnet?: string;
+  Gateway?: string;
+  IPRange?: string;
+}
+
+/** A network as `GET /networks` and `GET /networks/{id}` return it. */
+export interface NetworkResource {
+  Id: string;
+  Name: string;
+  Scope?: string;
+  /** Empty for a swarm network the allocator has not filled in yet. */
+  Driver?: string;
+  Attachable?: boolean;
+  Internal?: boolean;
+  Ingress?: boolean;
+  Labels?: Record<string, string> | null;
+  Options?: Record<string, string> | null;
+  IPAM?: { Driver?: string; Config?: IpamConfig[] | null };
+}
+
 /** Filters of the Engine API's list endpoints, e.g. `{ label: ['io.kargo.managed-by=kargo'] }`. */
 export type ListFilters = Record<string, string[]>;

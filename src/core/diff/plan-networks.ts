@@ -1,0 +1,106 @@
+import { compareCodePoints } from '../render/canonical-json.js';
+import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
+import { formatKey } from '../object-key.js';
+import type { NetworkCreateRequest, NetworkResource, Service } from '../swarm/engine-api.js';
+import type { ChangeSetEntry } from './change-set.js';
+import { networkFieldChanges } from './comparable-network.js';
+import type { PlanPolicy } from './plan-changes.js';
+
+/** A Network as the plan sees it: its key, its rendered create body, and whether a manifest declared it. */
+export interface DesiredNetwork {
+  readonly key: string;
+  readonly spec: NetworkCreateRequest;
+  /** The namespace's default network, wanted because a GeoService joins it, not declared by a manifest. */
+  readonly implicit: boolean;
+}
+
+/** The networks as read from the engine, and the services (any owner) that may use them. */
+export interface LiveNetworks {
+  readonly networks: readonly NetworkResource[];
+  readonly services: readonly Service[];
+}
+
+export type NetworkPlanStep =
+  | { readonly kind: 'create'; readonly key: string; readonly entry: ChangeSetEntry; readonly spec: NetworkCreateRequest }
+  /** Swarm cannot change a network: an update is a removal and a create, planned only for a network no service uses. */
+  | { readonly kind: 'update'; readonly key: string; readonly entry: ChangeSetEntry; readonly spec: NetworkCreateRequest; readonly network: NetworkResource }
+  | { readonly kind: 'unchanged'; readonly key: string; readonly entry: ChangeSetEntry; readonly network: NetworkResource }
+  | { readonly kind: 'delete'; readonly key: string; readonly entry: ChangeSetEntry; readonly network: NetworkResource }
+  | { readonly kind: 'conflict'; readonly key: string; readonly name: string; readonly reason: string; readonly network: NetworkResource }
+  | { readonly kind: 'hold'; readonly key: string; readonly name: string; readonly reason: string; readonly holdReason: NetworkHoldReason; readonly network?: NetworkResource };
+
+/** Why a network is left as it is: the status reason. */
+export type NetworkHoldReason = 'NetworkImmutable' | 'InUse' | 'Held';
+
+const immutable = 'Swarm cannot change a network in place';
+
+/**
+ * Plans the networks: creates, recreates of changed networks no service uses, removals of owned
+ * networks no manifest wants once no service uses them, conflicts with foreign networks of the
+ * same name, and holds. Pure, like planChanges, and under the same policy (protected keys and
+ * files, prune refused or off).
+ */
+export function planNetworks(desired: readonly DesiredNetwork[], live: LiveNetworks, policy: PlanPolicy, pruneRefused: string | undefined): NetworkPlanStep[] {
+  const byName = new Map(live.networks.map((network) => [network.Name, network]));
+  const steps: NetworkPlanStep[] = desired.map((want) => planDesired(want, byName.get(want.spec.Name), live.services));
+  const wanted = new Set(desired.map((want) => want.key));
+  const wantedNames = new Set(desired.map((want) => want.spec.Name));
+  const orphans = live.networks.filter((network) => isManagedByKargo(network.Labels ?? undefined) && !wanted.has(networkOwnerKey(network)) && !wantedNames.has(network.Name));
+  for (const network of orphans) steps.push(planOrphan(network, live.services, policy, pruneRefused));
+  return steps.sort((a, b) => compareCodePoints(a.key, b.key));
+}
+
+function planDesired(want: DesiredNetwork, network: NetworkResource | undefined, services: readonly Service[]): NetworkPlanStep {
+  const { key } = want;
+  const name = want.spec.Name;
+  if (network === undefined) return { kind: 'create', key, spec: want.spec, entry: { name, action: 'created', changes: [], recreateReasons: [] } };
+  if (!isManagedByKargo(network.Labels ?? undefined)) {
+    return { kind: 'conflict', key, name, network, reason: `network ${name} exists and was not created by Kargo (Swarm cannot relabel a network: remove it, or name it in the GeoServices with external: true and drop this Network)` };
+  }
+  if (networkOwnerKey(network) !== key) return { kind: 'conflict', key, name, network, reason: `network ${name} belongs to ${networkOwnerKey(network)}` };
+  const liveHash = network.Labels?.[ownershipLabels.specHash];
+  const desiredHash = want.spec.Labels[ownershipLabels.specHash];
+  if (liveHash === desiredHash) return { kind: 'unchanged', key, network, entry: { name, action: 'unchanged', changes: [], recreateReasons: [] } };
+  const changes = networkFieldChanges(want.spec, network);
+  const shown = changes.length > 0 ? changes : [{ path: `Labels[${ownershipLabels.specHash}]`, from: liveHash, to: desiredHash }];
+  const users = usersOf(network, services);
+  if (users.length > 0) {
+    const fields = shown.map((change) => change.path).join(', ');
+    return { kind: 'hold', key, name, network, holdReason: 'NetworkImmutable', reason: `${immutable} (${fields}) and ${describeUsers(users)}: remove them from it, or give the Network another name` };
+  }
+  return { kind: 'update', key, network, spec: want.spec, entry: { name, action: 'configured', changes: shown, recreateReasons: [`${immutable}; no service uses it`] } };
+}
+
+function planOrphan(network: NetworkResource, services: readonly Service[], policy: PlanPolicy, pruneRefused: string | undefined): NetworkPlanStep {
+  const key = networkOwnerKey(network);
+  const name = network.Name;
+  const source = network.Labels?.[ownershipLabels.source];
+  const held = (reason: string, holdReason: NetworkHoldReason = 'Held'): NetworkPlanStep => ({ kind: 'hold', key, name, network, reason, holdReason });
+  if (policy.protectedKeys.has(key) || (source !== undefined && policy.protectedFiles.has(source))) return held('its manifest failed to load: kept as it is');
+  if (pruneRefused !== undefined) return held(pruneRefused);
+  if (!policy.prune) return held('no manifest wants it, and pruning is off');
+  const users = usersOf(network, services);
+  if (users.length > 0) return held(`no manifest wants it, but ${describeUsers(users)}: removed once none does`, 'InUse');
+  return { kind: 'delete', key, network, entry: { name, action: 'deleted', changes: [], recreateReasons: [] } };
+}
+
+/** The names of the services attached to a network (their specs name it by id, or by name before Swarm resolved it). */
+export function usersOf(network: NetworkResource, services: readonly Service[]): string[] {
+  return services
+    .filter((service) => (service.Spec.TaskTemplate?.Networks ?? []).some((attachment) => attachment.Target === network.Id || attachment.Target === network.Name))
+    .map((service) => service.Spec.Name ?? service.ID)
+    .sort(compareCodePoints);
+}
+
+function describeUsers(users: readonly string[]): string {
+  const named = users.length <= 3 ? users.join(', ') : `${users.slice(0, 3).join(', ')} and ${String(users.length - 3)} more`;
+  return `${users.length === 1 ? 'service' : 'services'} ${named} ${users.length === 1 ? 'uses' : 'use'} it`;
+}
+
+/** The Network key an owned network carries in its labels. */
+export function networkOwnerKey(network: NetworkResource): string {
+  const owner = network.Labels?.[ownershipLabels.network];
+  if (owner === undefined) return formatKey('Network', '', network.Name);
+  const [namespace = '', name = ''] = owner.split('/');
+  return formatKey('Network', namespace, name);
+}

@@ -1,0 +1,19 @@
+import type { NetworkNames } from './network-names.js';
+import type { RolloutMemory } from './rollout-memory.js';
+import type { SwarmPort } from './swarm-port.js';
+import type { WriteGuard } from './write-guard.js';
+
+/** Settings that hold for every reconcile. */
+export interface ReconcileSettings {
+  readonly prune: boolean;
+  readonly allowEmpty: boolean;
+}
+
+/** What every reconcile works with: the engine, what this process remembers of it, the settings. */
+export interface ReconcileContext {
+  readonly swarm: SwarmPort;
+  readonly networks: NetworkNames;
+  readonly settings: ReconcileSettings;
+  readonly rollouts: RolloutMemory;
+  readonly writes: WriteGuard;
+}

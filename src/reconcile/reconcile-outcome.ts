@@ -1,0 +1,52 @@
+import type { Phase } from '../core/status/geoservice-status.js';
+import type { Service } from '../core/swarm/engine-api.js';
+
+/** What one reconcile did and saw; the controller turns it into status, metrics, logs and requeues. */
+export interface ReconcileOutcome {
+  readonly key: string;
+  /** What was written: nothing, or one of Flux's actions. */
+  readonly action: 'created' | 'configured' | 'recreated' | 'deleted' | 'none';
+  readonly phase: Phase;
+  /** Changed field paths of a write. */
+  readonly changedFields: readonly string[];
+  /** The write reverted an out-of-band edit of a service that already had this spec. */
+  readonly driftCorrected: boolean;
+  /** The key is gone: no manifest, no service. Its status can be dropped. */
+  readonly gone: boolean;
+  /** A rollout or task start is under way: the controller looks again soon. */
+  readonly inProgress: boolean;
+  /** Not worth retrying until the input changes (conflict, invalid manifest, stalled rollout). */
+  readonly terminal: boolean;
+  readonly service?: Service;
+}
+
+export function serviceOf(service: Service | undefined): { service?: Service } {
+  return service === undefined ? {} : { service };
+}
+
+interface OutcomeFields {
+  action?: ReconcileOutcome['action'];
+  changedFields?: readonly string[];
+  driftCorrected?: boolean;
+  gone?: boolean;
+  inProgress?: boolean;
+  terminal?: boolean;
+  service?: Service;
+  serviceId?: string;
+}
+
+export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, inProgress = false, service, serviceId } = fields;
+  const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
+  return {
+    key,
+    action,
+    phase,
+    changedFields,
+    driftCorrected,
+    gone,
+    terminal,
+    inProgress,
+    ...(withId === undefined ? {} : { service: withId }),
+  };
+}
