@@ -17,6 +17,8 @@ export const ErrorCode = {
   GitFailed: 'KARGO_GIT_FAILED',
   /** `kargo status` could not reach a running Kargo's HTTP server. */
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
+  /** A values file (--values) could not be read. */
+  ValuesFileUnreadable: 'KARGO_VALUES_FILE_UNREADABLE',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
 } as const;

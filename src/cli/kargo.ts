@@ -10,18 +10,20 @@ const usage = `kargo — GitOps for Docker Swarm: GeoService manifests in git, c
 
 Usage:
   kargo demo                 run Kargo on a throwaway local swarm with demo manifests (npm start)
-  kargo run [--manifests DIR] [--once]
+  kargo run [--manifests DIR] [--values FILE] [--once]
                              converge the swarm to the manifests and keep it converged
   kargo status [--server URL]
                              show every GeoService of a running Kargo (exit 1 unless all Ready)
-  kargo validate [PATH...]   check GeoService manifests (exit 1 when one is invalid)
-  kargo diff [--manifests DIR]
+  kargo validate [PATH...] [--values FILE]
+                             check GeoService manifests (exit 1 when one is invalid)
+  kargo diff [--manifests DIR] [--values FILE]
                              show what would change on the swarm (exit 3 when changes are pending)
   kargo version              print the version
   kargo help                 show this help
 
 Environment:
   DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
+  KARGO_VALUES               values files (comma-separated) when there is no --values
 `;
 
 
@@ -31,7 +33,7 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
   switch (command) {
     // Commands load on demand: `kargo validate` in CI need not load dockerode, pino and prom-client.
     case 'validate':
-      return import('./commands/validate.js').then(({ validateCommand }) => validateCommand(rest, io));
+      return import('./commands/validate.js').then(({ validateCommand }) => validateCommand(rest, io, env));
     case 'diff':
       return import('./commands/diff.js').then(({ diffCommand }) => diffCommand(rest, io, env));
     case 'run':

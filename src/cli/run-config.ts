@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { valuesFilesOf } from '../adapters/files/values-files.js';
 import { parseDuration } from '../core/manifest/units.js';
 import { ErrorCode, KargoError } from '../errors.js';
 import type { GitSourceSettings } from '../adapters/git/git-sync.js';
@@ -8,6 +10,8 @@ import { parseNamespaceScope } from '../core/namespace-scope.js';
 /** Everything `kargo run` is configured with; each flag has a KARGO_* environment variable. */
 export interface RunConfig {
   readonly manifests: string;
+  /** Values files (absolute paths), later ones winning; empty when none. */
+  readonly values: readonly string[];
   readonly once: boolean;
   readonly onceTimeoutMs: number;
   readonly workers: number;
@@ -28,6 +32,8 @@ export interface RunConfig {
 interface Flag {
   readonly env: string;
   readonly type: 'string' | 'boolean';
+  /** Repeatable; its environment variable is comma-separated. */
+  readonly multiple?: true;
   readonly default?: string;
   readonly help: string;
 }
@@ -35,6 +41,7 @@ interface Flag {
 /** The flags of `kargo run`, with their environment variables and defaults. */
 export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
+  values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; comma-separated in the environment' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
   workers: { env: 'KARGO_WORKERS', type: 'string', default: '64', help: 'GeoServices reconciled in parallel' },
@@ -69,7 +76,7 @@ export function runFlagsHelp(): string {
 
 /** Flags over environment over defaults. Throws a usage error naming the flag at fault. */
 export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv): RunConfig {
-  const options = Object.fromEntries(Object.entries(runFlags).map(([name, flag]) => [name, { type: flag.type }])) as Record<keyof typeof runFlags, { type: 'string' | 'boolean' }>;
+  const options = Object.fromEntries(Object.entries(runFlags).map(([name, flag]) => [name, { type: flag.type, multiple: 'multiple' in flag }])) as Record<keyof typeof runFlags, { type: 'string' | 'boolean'; multiple: boolean }>;
   const { values } = parseArgs({ args: [...argv], options, strict: true });
   const text = (name: keyof typeof runFlags): string | undefined => {
     const flag: Flag = runFlags[name];
@@ -95,6 +102,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   if (!(logLevels as readonly string[]).includes(logLevel)) throw usage(`--log-level must be one of ${logLevels.join(', ')}, not "${logLevel}"`);
   const namespaceScope = parseNamespaceScope(text('namespaces'));
   const dockerHost = env['DOCKER_HOST'];
+  const valuesFlags = Array.isArray(values.values) ? values.values.filter((path) => typeof path === 'string') : undefined;
   const gitUrl = text('git-url');
   const credentialsFile = text('git-credentials-file');
   const sshKeyFile = text('git-ssh-key-file');
@@ -112,6 +120,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
         };
   return {
     manifests: text('manifests') ?? '.',
+    values: valuesFilesOf(valuesFlags, env[runFlags.values.env]).map((path) => resolve(path)),
     once: bool('once'),
     onceTimeoutMs: duration('once-timeout'),
     workers,

@@ -10,6 +10,8 @@ import { Controller, type ControllerObserver, type ControllerSettings, type Serv
 
 export interface OperatorSettings extends ControllerSettings {
   readonly manifests: string;
+  /** Values files substituted into the manifests (`--values`), watched like the manifests. */
+  readonly values?: readonly string[];
   readonly debounceMs: number;
   /** Full resync period; 0 turns it off. */
   readonly resyncMs: number;
@@ -86,10 +88,10 @@ export class Operator {
   private async setUp(): Promise<ServiceListing | undefined> {
     const source = new ManifestSource(
       this.settings.manifests,
-      createManifestLoader(),
+      createManifestLoader({ valuesFiles: this.settings.values ?? [] }),
       (read) => this.takeRead(read),
       (message) => this.logger.error({ source: this.settings.manifests }, message),
-      { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000 },
+      { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000, valuesFiles: this.settings.values ?? [] },
     );
     this.source = source;
     // Not when watching: an edit made during the read would then be in neither the listing nor

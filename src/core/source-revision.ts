@@ -18,3 +18,18 @@ export function contentRevision(files: readonly { path: string; digest: string }
   }
   return `sha256:${hash.digest('hex').slice(0, 12)}`;
 }
+
+/**
+ * `values.<hash>` of the values substituted into the manifests: a short hash of every name and
+ * value, so that a values change shows in the revision without showing a value.
+ */
+export function valuesRevision(values: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const name of [...values.keys()].sort(compareCodePoints)) hash.update(`${name}\0${values.get(name) ?? ''}\0`);
+  return `values.${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** The revision of manifests read with values: `<revision>+values.<hash>` (a valid label value), or the revision alone without values. */
+export function revisionWithValues(revision: string, values: string | undefined): string {
+  return values === undefined ? revision : `${revision}+${values}`;
+}

@@ -66,6 +66,15 @@ describe('the bundled kargo', () => {
     expect(result.code).toBe(0);
   });
 
+  it('validates one repository with per-cluster values (dotenv bundled), and names an unset variable', async () => {
+    const fixture = join(repoRoot, 'test', 'fixtures', 'values');
+    const passed = await runBundle(['validate', '--values', join(fixture, 'prod.env'), join(fixture, 'manifests')]);
+    expect(passed).toMatchObject({ code: 0 });
+    const failed = await runBundle(['validate', '--values', join(fixture, 'incomplete.env'), join(fixture, 'manifests')]);
+    expect(failed.stdout).toContain('geoserver.yaml:7:37: error: variable TAG is not set');
+    expect(failed.code).toBe(1);
+  });
+
   it('reports a schema error with its file, line and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kargo-bundle-invalid-'));
     try {

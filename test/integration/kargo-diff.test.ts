@@ -83,6 +83,28 @@ describe('kargo diff', () => {
     expect(entry?.changes.map((change) => change.path)).toEqual(['TaskTemplate.ContainerSpec.Env[RESPONSE]']);
   });
 
+  it('renders with --values: the values decide the plan, and an unset variable fails with its place', async () => {
+    const withValues = mkdtempSync(join(tmpdir(), 'kargo-diff-values-'));
+    try {
+      writeFileSync(join(withValues, 'web.yaml'), `apiVersion: kargo.io/v1alpha1\nkind: GeoService\nmetadata: { name: web, namespace: ${namespace} }\nspec:\n  image: ${localImages.http.name}\n  replicas: 0\n  env: { RESPONSE: \${RESPONSE} }\n`);
+      const args = (values: string): string[] => ['diff', '--manifests', withValues, '--namespaces', namespace, '--values', join(withValues, values)];
+      writeFileSync(join(withValues, 'live.env'), 'RESPONSE=drifted\n');
+      writeFileSync(join(withValues, 'wanted.env'), 'RESPONSE=hello\n');
+      writeFileSync(join(withValues, 'empty.env'), '');
+      const inSync = await runKargo(args('live.env'), env);
+      expect(inSync.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 1 unchanged');
+      expect(inSync.code).toBe(0);
+      const pending = await runKargo(args('wanted.env'), env);
+      expect(pending.stdout).toContain('~ TaskTemplate.ContainerSpec.Env[RESPONSE]: "drifted" → "hello"');
+      expect(pending.code).toBe(3);
+      const unset = await runKargo(args('empty.env'), env);
+      expect(unset.stderr).toContain(`${join(withValues, 'web.yaml')}:7:20: error: variable RESPONSE is not set`);
+      expect(unset.code).toBe(1);
+    } finally {
+      rmSync(withValues, { recursive: true, force: true });
+    }
+  });
+
   it('shows an owned service of its namespaces that no manifest wants as a delete, and leaves other namespaces out', async () => {
     const other = mkdtempSync(join(tmpdir(), 'kargo-diff-orphan-'));
     const manifest = (name: string, ns: string): string => `apiVersion: kargo.io/v1alpha1\nkind: GeoService\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { image: ${localImages.http.name}, replicas: 0 }\n`;

@@ -19,8 +19,8 @@ afterEach(async () => {
   mkdirSync(root, { recursive: true });
 });
 
-async function watch(directory: string): Promise<SourceRead> {
-  source = new ManifestSource(directory, createManifestLoader(), (read) => reads.push(read), () => undefined, { debounceMs: 50, relinkCheckMs: 100 });
+async function watch(directory: string, valuesFiles: readonly string[] = []): Promise<SourceRead> {
+  source = new ManifestSource(directory, createManifestLoader({ valuesFiles }), (read) => reads.push(read), () => undefined, { debounceMs: 50, relinkCheckMs: 100, valuesFiles });
   return source.start();
 }
 
@@ -81,5 +81,32 @@ describe('the manifest source', () => {
     symlinkSync('rev2', join(root, 'current.next'));
     renameSync(join(root, 'current.next'), join(root, 'current'));
     expect(await nextKeys()).toEqual(['geo/beta']);
+  });
+
+  it('reads again after a values file outside the directory is rewritten in place or replaced by rename, again and again', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'kargo-source-values-'));
+    try {
+      const values = join(outside, 'cluster.env');
+      writeFileSync(values, 'RESPONSE=one\n');
+      writeFileSync(join(root, 'a.yaml'), httpManifest('geo', 'alpha', '', 'RESPONSE: ${RESPONSE}'));
+      const first = await watch(join(root), [values]);
+      const revisions = [first.revision];
+      const responseOf = (read: SourceRead): unknown => (read.set.manifests[0]?.resource.spec.env as Record<string, unknown> | undefined)?.['RESPONSE'];
+      expect(responseOf(first)).toBe('one');
+      for (const [index, response] of ['two', 'three', 'four'].entries()) {
+        if (index === 1) writeFileSync(values, `RESPONSE=${response}\n`);
+        else {
+          writeFileSync(`${values}.tmp`, `RESPONSE=${response}\n`);
+          renameSync(`${values}.tmp`, values);
+        }
+        const read = await waitFor(`a read with RESPONSE=${response}`, () => reads.find((candidate) => responseOf(candidate) === response));
+        revisions.push(read.revision);
+      }
+      // The manifests stayed the same: only the values part of the revision moves.
+      expect(new Set(revisions.map((revision) => revision.split('+')[0])).size).toBe(1);
+      expect(new Set(revisions.map((revision) => revision.split('+')[1])).size).toBe(4);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

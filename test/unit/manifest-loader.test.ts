@@ -83,11 +83,38 @@ describe('createManifestLoader', () => {
   });
 
   it('reads a file again once it is back under the size limit', async () => {
-    const small = createManifestLoader({ maxFileBytes: 1000, maxAliasCount: 100 });
+    const small = createManifestLoader({ limits: { maxFileBytes: 1000, maxAliasCount: 100 } });
     put('a.yaml', 'alpha', `RESPONSE: ${'x'.repeat(1000)}`);
     expect((await small([root])).problems.map((problem) => problem.code)).toEqual(['file-too-large']);
     put('a.yaml', 'alpha');
     expect((await small([root])).manifests.map((manifest) => manifest.key)).toEqual(['geo/alpha']);
+  });
+});
+
+describe('a loader with values files', () => {
+  it('parses again the files that use values when a value changes, and keeps the others', async () => {
+    const values = join(root, 'cluster.env');
+    writeFileSync(values, 'RESPONSE=one\n');
+    put('a.yaml', 'alpha', 'RESPONSE: ${RESPONSE}');
+    put('b.yaml', 'beta');
+    const withValues = createManifestLoader({ valuesFiles: [values] });
+    const first = await withValues([root]);
+    expect(resourceOf(first, 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'one' } } });
+    const again = await withValues([root]);
+    expect(resourceOf(again, 'geo/alpha')).toBe(resourceOf(first, 'geo/alpha'));
+    writeFileSync(values, 'RESPONSE=two\n');
+    const second = await withValues([root]);
+    expect(resourceOf(second, 'geo/alpha')).toMatchObject({ spec: { env: { RESPONSE: 'two' } } });
+    expect(resourceOf(second, 'geo/beta')).toBe(resourceOf(first, 'geo/beta'));
+    // The files did not change: their content revision stays, the values revision moves.
+    expect(second.contentRevision).toBe(first.contentRevision);
+    expect(second.valuesRevision).toMatch(/^values\.[0-9a-f]{12}$/);
+    expect(second.valuesRevision).not.toBe(first.valuesRevision);
+  });
+
+  it('gives no values revision without values files', async () => {
+    put('a.yaml', 'alpha');
+    expect((await read()).valuesRevision).toBeUndefined();
   });
 });
 

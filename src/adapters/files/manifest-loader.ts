@@ -1,38 +1,55 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { combineParsedFiles, defaultParseLimits, parseManifestFile, type ParsedFile, type ParseLimits } from '../../core/manifest/parse-manifests.js';
+import { combineParsedFiles, defaultParseLimits, parseManifestFile, type ParseLimits } from '../../core/manifest/parse-manifests.js';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { manifestValidators } from '../../core/manifest/manifest-validators.js';
+import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
+import { readValuesFiles } from './values-files.js';
 
 /** Reads and validates every manifest below some paths. */
 export type ManifestLoader = (paths: readonly string[]) => Promise<ManifestSet>;
 
+export interface ManifestLoaderOptions {
+  readonly limits?: ParseLimits;
+  /** Values files (`--values`), read again at every read: later files win. */
+  readonly valuesFiles?: readonly string[];
+}
+
 /** Files read between two turns of the event loop, so that a big directory never stalls it. */
 const filesPerTurn = 32;
 
+const noValues: ReadonlyMap<string, string> = new Map();
+
 /**
- * A loader of manifest files, validating with the schema check `npm run generate` compiled. Each read
+ * A loader of manifest files, validating with the schema check `npm run generate` compiled, after
+ * substituting the values of `valuesFiles` (none: every `${NAME}` needs its default). Each read
  * re-reads every file but parses again only the files whose text changed since the loader's
- * previous read: a resync or an edit of one file among a thousand costs the reading, not the
- * parsing, of the others.
+ * previous read, or that refer to values when the values changed: a resync or an edit of one file
+ * among a thousand costs the reading, not the parsing, of the others.
  */
-export function createManifestLoader(limits: ParseLimits = defaultParseLimits): ManifestLoader {
-  let parsedByPath = new Map<string, ParsedFile>();
+export function createManifestLoader(options: ManifestLoaderOptions = {}): ManifestLoader {
+  const limits = options.limits ?? defaultParseLimits;
+  const valuesFiles = options.valuesFiles ?? [];
+  let parsedByPath = new Map<string, ParsedWithValues>();
+  let parsedWithValues = '';
   return async (paths) => {
+    const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
+    const valuesKey = values?.revision ?? '';
     const { found, missing } = await findManifestFiles(paths);
     const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits));
-    const next = new Map<string, ParsedFile>();
+    const next = new Map<string, ParsedWithValues>();
     for (const [index, path] of found.entries()) {
       if (index > 0 && index % filesPerTurn === 0) await nextTick();
       const file = readManifestFile(path, limits.maxFileBytes);
       const previous = parsedByPath.get(path);
-      const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text);
-      const result = reusable ? previous : parseManifestFile(file, manifestValidators, limits);
+      const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text) && (!previous.usesValues || valuesKey === parsedWithValues);
+      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits);
       if (result.digest !== '') next.set(path, result);
       parsed.push(result);
     }
     parsedByPath = next;
-    return combineParsedFiles(parsed);
+    parsedWithValues = valuesKey;
+    return { ...combineParsedFiles(parsed), ...(values === undefined ? {} : { valuesRevision: values.revision }) };
   };
 }

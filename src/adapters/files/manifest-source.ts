@@ -2,6 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
+import { revisionWithValues } from '../../core/source-revision.js';
 import { describeError } from '../../errors.js';
 import { gitCheckoutOf, revisionOf } from '../git/git-revision.js';
 import type { ManifestLoader } from './manifest-loader.js';
@@ -9,7 +10,7 @@ import type { ManifestLoader } from './manifest-loader.js';
 /** One read of the whole manifests directory. */
 export interface SourceRead {
   readonly set: ManifestSet;
-  /** The git commit when the directory is a checkout, else a hash of the files. */
+  /** The git commit when the directory is a checkout, else a hash of the files; `+values.<hash>` with values. */
   readonly revision: string;
   /** When the read was triggered, in performance.now() milliseconds. */
   readonly triggeredAt: number;
@@ -20,6 +21,8 @@ export interface ManifestSourceOptions {
   readonly debounceMs: number;
   /** How often to check whether the directory (a symlink, git-sync style) points somewhere new. */
   readonly relinkCheckMs: number;
+  /** Values files the loader reads (they may live outside the directory): a change of one is a change of the source. */
+  readonly valuesFiles?: readonly string[];
 }
 
 /**
@@ -29,6 +32,7 @@ export interface ManifestSourceOptions {
  */
 export class ManifestSource {
   private watcher: FSWatcher | undefined;
+  private valuesWatcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private relinkTimer: NodeJS.Timeout | undefined;
   private target = '';
@@ -50,7 +54,7 @@ export class ManifestSource {
   /** Starts watching, then reads once: a change made meanwhile is in the read or fires an event. */
   async start(): Promise<SourceRead> {
     this.target = await realpath(this.root);
-    await this.watchTarget();
+    await Promise.all([this.watchTarget(), this.watchValues()]);
     const first = await this.readOnce(performance.now());
     this.relinkTimer = setInterval(() => void this.checkRelink(), this.options.relinkCheckMs);
     this.relinkTimer.unref();
@@ -72,7 +76,7 @@ export class ManifestSource {
     clearTimeout(this.timer);
     for (const resolve of this.waiters.splice(0)) resolve();
     clearInterval(this.relinkTimer);
-    await this.watcher?.close();
+    await Promise.all([this.watcher?.close(), this.valuesWatcher?.close()]);
     await this.reading;
   }
 
@@ -88,6 +92,18 @@ export class ManifestSource {
     this.watcher = watcher;
     watcher.on('all', () => void this.schedule(this.options.debounceMs));
     watcher.on('error', (error: unknown) => this.onError(`watching ${this.root} failed: ${describeError(error)}`));
+    await new Promise<void>((resolve) => watcher.once('ready', resolve));
+  }
+
+  /** Watches the values files themselves (an editor's replace-by-rename included); resolves once armed. */
+  private async watchValues(): Promise<void> {
+    const files = this.options.valuesFiles ?? [];
+    if (files.length === 0) return;
+    const { watch } = await import('chokidar');
+    const watcher = watch([...files], { ignoreInitial: true, followSymlinks: true });
+    this.valuesWatcher = watcher;
+    watcher.on('all', () => void this.schedule(this.options.debounceMs));
+    watcher.on('error', (error: unknown) => this.onError(`watching the values files failed: ${describeError(error)}`));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
   }
 
@@ -149,6 +165,6 @@ export class ManifestSource {
 
   private async readOnce(triggeredAt: number): Promise<SourceRead> {
     const [set, checkout] = await Promise.all([this.load([this.root]), gitCheckoutOf(this.root)]);
-    return { set, revision: revisionOf(checkout, set.contentRevision), triggeredAt };
+    return { set, revision: revisionWithValues(revisionOf(checkout, set.contentRevision), set.valuesRevision), triggeredAt };
   }
 }

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
+import { valuesFilesOf } from '../../adapters/files/values-files.js';
+import { revisionWithValues } from '../../core/source-revision.js';
 import { desiredStateOf, planPolicyOf, type DesiredState } from '../../core/desired-state.js';
 import { inNamespaceScope, parseNamespaceScope, type NamespaceScope } from '../../core/namespace-scope.js';
 import { isManagedByKargo } from '../../core/render/ownership.js';
@@ -17,11 +19,11 @@ import { paint } from '../terminal-style.js';
 /** `kargo diff` exits 3 when applying the manifests would change the cluster. */
 export const ChangesPending = 3;
 
-export const diffUsage = `Usage: kargo diff [--manifests DIR] [--namespaces NS,…] [--output text|json] [--no-prune] [--allow-empty]
+export const diffUsage = `Usage: kargo diff [--manifests DIR] [--values FILE]... [--namespaces NS,…] [--output text|json] [--no-prune] [--allow-empty]
 
 Shows what \`kargo run\` would change on the swarm at DOCKER_HOST to match the manifests in DIR
-(default "."), per service and per field. Writes nothing. Give it the --namespaces, --no-prune and
---allow-empty of the Kargo it checks: services of other namespaces are left out.
+(default "."), per service and per field. Writes nothing. Give it the --values, --namespaces,
+--no-prune and --allow-empty of the Kargo it checks: services of other namespaces are left out.
 Exit code: 0 in sync, 3 changes pending, 1 a manifest is invalid or the engine failed, 2 usage error.
 `;
 
@@ -31,6 +33,7 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
     args: [...argv],
     options: {
       manifests: { type: 'string', short: 'm', default: '.' },
+      values: { type: 'string', multiple: true },
       namespaces: { type: 'string' },
       output: { type: 'string', short: 'o', default: 'text' },
       'no-prune': { type: 'boolean', default: false },
@@ -41,9 +44,9 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   const stop = handleCommonFlags('diff', diffUsage, values, ['text', 'json'], io);
   if (stop !== undefined) return stop;
   const root = values.manifests;
-  const set = await createManifestLoader()([root]);
+  const set = await createManifestLoader({ valuesFiles: valuesFilesOf(values.values, env['KARGO_VALUES']) })([root]);
   const scope = parseNamespaceScope(values.namespaces);
-  const state = inScope(desiredStateOf(set, root, set.contentRevision), scope);
+  const state = inScope(desiredStateOf(set, root, revisionWithValues(set.contentRevision, set.valuesRevision)), scope);
   const swarm = SwarmClient.connect(env['DOCKER_HOST']);
   await swarm.assertManager();
   const live = await swarm.readLiveState();

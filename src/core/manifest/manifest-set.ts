@@ -21,6 +21,14 @@ export const ManifestProblemCode = {
   InvalidField: 'invalid-field',
   DuplicateName: 'duplicate-name',
   PortConflict: 'port-conflict',
+  /** `${NAME}` with no value in the values files and no default. */
+  UnsetVariable: 'unset-variable',
+  /** `${` not followed by `NAME}` or `NAME:-default}`. */
+  InvalidVariableReference: 'invalid-variable-reference',
+  /** A value with a line break (values are one line, so that positions keep their line). */
+  MultilineValue: 'multiline-value',
+  /** A value that is not one YAML value where it is substituted (it brings YAML syntax). */
+  ValueChangesStructure: 'value-changes-structure',
   UnknownNetwork: 'unknown-network',
 } as const;
 
@@ -69,6 +77,8 @@ export interface ManifestSet {
   readonly files: string[];
   /** A hash of every file's path and content: the revision when the files are not a git checkout. */
   readonly contentRevision: string;
+  /** `values.<hash>` of the values substituted, when values files were given (see revisionWithValues). */
+  readonly valuesRevision?: string;
 }
 
 /** A file handed to the parser: its text, or its size when it was too large to read. */
