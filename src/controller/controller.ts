@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { optionalField as optional } from '../core/optional-field.js';
 import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { changedKeys, type Snapshot } from '../core/snapshot.js';
-import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
+import { StatusStore, type StatusObserver } from './status-store.js';
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
 import { liveServicesByKey, reconcileGeoService } from '../reconcile/reconcile-geoservice.js';
@@ -14,7 +13,7 @@ import { RolloutMemory } from '../reconcile/rollout-memory.js';
 import { WriteGuard } from '../reconcile/write-guard.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
 import { networkOwnerKey } from '../core/diff/plan-networks.js';
-import { kindOfKey, parseKey, swarmNameOf } from '../core/object-key.js';
+import { kindOfKey } from '../core/object-key.js';
 import { ExponentialBackoff } from './backoff.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 import { inNamespaceScope } from '../core/namespace-scope.js';
@@ -33,12 +32,10 @@ export interface ControllerSettings {
 }
 
 /** What the controller reports as it goes, for metrics; every hook is optional. */
-export interface ControllerObserver {
+export interface ControllerObserver extends StatusObserver {
   readonly queue?: WorkQueueObserver;
   reconciled?(outcome: ReconcileOutcome, seconds: number): void;
   failed?(key: string, error: unknown, seconds: number): void;
-  statusChanged?(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void;
-  statusRemoved?(key: string): void;
 }
 
 /** A full sync's listing of every service and of Kargo's networks, and the keys touched while it was under way. */
@@ -63,7 +60,8 @@ const maxProgressPollMs = 5000;
  * results and errors into retries; the reconciler itself never sees the queue.
  */
 export class Controller {
-  readonly statuses = new Map<string, GeoServiceStatus>();
+  /** The one record of every object's status: metrics, the status API and run --once read it. */
+  readonly statuses: StatusStore;
   private readonly queue: WorkQueue;
   private readonly failures: ExponentialBackoff;
   private readonly progress = new ExponentialBackoff(firstProgressPollMs, maxProgressPollMs);
@@ -97,6 +95,7 @@ export class Controller {
     private readonly observer: ControllerObserver = {},
     private readonly clock: () => Date = () => new Date(),
   ) {
+    this.statuses = new StatusStore(observer, clock);
     this.queue = new WorkQueue(observer.queue);
     this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
     this.context = { swarm, networks: new NetworkNames(swarm), settings, rollouts: new RolloutMemory(), writes: new WriteGuard() };
@@ -134,7 +133,7 @@ export class Controller {
       this.queue.cancelDelayed(key);
       this.queue.add(key);
     }
-    this.markRevisionObserved(next, new Set(changed));
+    this.statuses.markRevisionObserved(next.revision, new Set(changed));
     return changed;
   }
 
@@ -261,7 +260,7 @@ export class Controller {
       this.failing.delete(key);
       this.observer.reconciled?.(outcome, seconds);
       this.logOutcome(outcome, snapshot, reconcileId, seconds);
-      this.record(key, outcome, snapshot);
+      this.statuses.recordOutcome(outcome, snapshot);
       this.followProgress(key, outcome);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
@@ -270,7 +269,7 @@ export class Controller {
       this.observer.failed?.(key, error, seconds);
       const message = describeError(error);
       this.logger.error({ key, reconcileId, err: message, revision: snapshot.revision }, `reconcile of ${key} failed`);
-      this.recordFailure(key, message);
+      this.statuses.recordFailure(key, message);
       if (this.settings.retryFailures) this.queue.addAfter(key, this.failures.next(key), true);
     }
   }
@@ -295,63 +294,6 @@ export class Controller {
     } else {
       this.logger.debug({ ...fields, phase: outcome.phase.kind }, `${outcome.key} ${outcome.phase.kind}`);
     }
-  }
-
-  private record(key: string, outcome: ReconcileOutcome, snapshot: Snapshot): void {
-    const previous = this.statuses.get(key);
-    if (outcome.gone) {
-      if (previous !== undefined) {
-        this.statuses.delete(key);
-        this.observer.statusRemoved?.(key);
-      }
-      return;
-    }
-    const service = outcome.service;
-    const desired = snapshot.desired.get(key);
-    const network = snapshot.networks.get(key);
-    const now = this.clock().toISOString();
-    const update = service?.UpdateStatus?.State === undefined ? undefined : { state: service.UpdateStatus.State, ...(service.UpdateStatus.Message === undefined ? {} : { message: service.UpdateStatus.Message }) };
-    const next: GeoServiceStatus = {
-      ...this.identity(key),
-      conditions: conditionsFor(outcome.phase, previous?.conditions ?? [], now),
-      observedRevision: snapshot.revision,
-      ...optional('specHash', (desired?.spec.Labels ?? network?.spec.Labels)?.[ownershipLabels.specHash]),
-      ...optional('serviceId', service?.ID),
-      ...optional('runningTasks', service?.ServiceStatus?.RunningTasks),
-      ...optional('desiredTasks', service?.ServiceStatus?.DesiredTasks),
-      ...optional('updateStatus', update),
-      ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
-      ...optional('sourceFile', (desired?.spec.Labels ?? network?.spec.Labels)?.[ownershipLabels.source]),
-    };
-    this.setStatus(next, previous);
-  }
-
-  private recordFailure(key: string, message: string): void {
-    const previous = this.statuses.get(key);
-    const phase: Phase = { kind: 'failing', reason: 'ReconcileError', message };
-    const next: GeoServiceStatus = {
-      ...(previous ?? this.identity(key)),
-      conditions: conditionsFor(phase, previous?.conditions ?? [], this.clock().toISOString()),
-      lastError: message,
-    };
-    this.setStatus(next, previous);
-  }
-
-  private setStatus(next: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
-    this.statuses.set(next.key, next);
-    this.observer.statusChanged?.(next, previous);
-  }
-
-  /** Keys the new snapshot did not change were observed at its revision too. */
-  private markRevisionObserved(snapshot: Snapshot, changed: ReadonlySet<string>): void {
-    for (const [key, status] of this.statuses) {
-      if (!changed.has(key) && status.observedRevision !== snapshot.revision) this.statuses.set(key, { ...status, observedRevision: snapshot.revision });
-    }
-  }
-
-  private identity(key: string): Pick<GeoServiceStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
-    const objectKey = parseKey(key);
-    return { key, kind: objectKey.kind, namespace: objectKey.namespace, name: objectKey.name, serviceName: swarmNameOf(objectKey), conditions: [] };
   }
 
   private markSynced(key: string): void {

@@ -4,6 +4,7 @@ import type { ControllerObserver } from '../controller/controller.js';
 import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
 import type { GeoServiceStatus } from '../core/status/geoservice-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
+import type { StatusReader } from '../controller/status-store.js';
 import { parseKey } from '../core/object-key.js';
 
 /** The controller name in controller-runtime's metrics. */
@@ -38,7 +39,7 @@ export class KargoMetrics {
   private readonly sourceRevision: Gauge<'revision'>;
   private readonly lastSync: Gauge;
   private queue: WorkQueue | undefined;
-  private statuses: ReadonlyMap<string, GeoServiceStatus> | undefined;
+  private statuses: StatusReader | undefined;
 
   /** With Node.js's own metrics (CPU, memory, event loop lag) too. */
   constructor(version: string) {
@@ -154,7 +155,7 @@ export class KargoMetrics {
   }
 
   /** The queue whose longest running item, and the statuses whose conditions and tasks, are reported on each scrape. */
-  watchController(controller: { readonly workQueue: WorkQueue; readonly statuses: ReadonlyMap<string, GeoServiceStatus> }): void {
+  watchController(controller: { readonly workQueue: WorkQueue; readonly statuses: StatusReader }): void {
     this.queue = controller.workQueue;
     this.statuses = controller.statuses;
   }

@@ -36,7 +36,7 @@ export async function reconcileGeoService(
   const plan = planChanges(desired === undefined ? [] : [desired], live, policy);
   if (desired === undefined) {
     const invalid = manifestProblemOf(key, services, snapshot);
-    if (invalid !== undefined) return outcome(key, invalid, { terminal: true, ...serviceOf(services[0]) });
+    if (invalid !== undefined) return outcome(key, invalid, serviceOf(services[0]));
   }
   let result: ReconcileOutcome | undefined;
   const desiredHash = desired?.spec.Labels?.[ownershipLabels.specHash];
@@ -83,9 +83,9 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
       await swarm.removeService(step.service.ID);
       return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
     case 'conflict':
-      return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason }, { terminal: true });
+      return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason });
     case 'hold':
-      return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, { terminal: true, ...serviceOf(step.service) });
+      return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, serviceOf(step.service));
     case 'unchanged':
       return observe(key, step.service, desiredHash, rollouts, swarm);
   }
@@ -101,7 +101,7 @@ function writeNotKept(key: string, step: Extract<PlanStep, { kind: 'update' }>):
   return outcome(
     key,
     { kind: 'stalled', reason: 'WriteNotApplied', message: `the engine does not keep ${fields}: the same update left the same difference; Kargo stops writing until the manifest changes` },
-    { terminal: true, service: step.service },
+    { service: step.service },
   );
 }
 
@@ -138,7 +138,7 @@ async function stallOutcome(key: string, phase: Phase, service: Service, swarm: 
   if (phase.kind !== 'stalled') return outcome(key, phase, { inProgress: true, service });
   const failure = await lastTaskFailure(service.ID, swarm);
   const message = failure === undefined ? phase.message : `${phase.message}; the failed task said: ${failure}`;
-  return outcome(key, { ...phase, message }, { terminal: true, service });
+  return outcome(key, { ...phase, message }, { service });
 }
 
 async function lastTaskFailure(serviceId: string, swarm: SwarmPort): Promise<string | undefined> {

@@ -53,9 +53,9 @@ async function applyNetworkStep(step: NetworkPlanStep, swarm: SwarmPort, network
     case 'unchanged':
       return outcome(key, { kind: 'ready' });
     case 'conflict':
-      return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason }, { terminal: true });
+      return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason });
     case 'hold':
-      return outcome(key, { kind: 'stalled', reason: step.holdReason, message: step.reason }, { terminal: true });
+      return outcome(key, { kind: 'stalled', reason: step.holdReason, message: step.reason });
   }
 }
 

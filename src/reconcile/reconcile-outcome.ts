@@ -13,10 +13,11 @@ export interface ReconcileOutcome {
   readonly driftCorrected: boolean;
   /** The key is gone: no manifest, no service. Its status can be dropped. */
   readonly gone: boolean;
-  /** A rollout or task start is under way: the controller looks again soon. */
+  /**
+   * When to look again: true, soon (a rollout, a task start, a network to appear); false, only when
+   * something changes (a snapshot, a Docker event, a resync), which is all a Stalled object needs.
+   */
   readonly inProgress: boolean;
-  /** Not worth retrying until the input changes (conflict, invalid manifest, stalled rollout). */
-  readonly terminal: boolean;
   readonly service?: Service;
 }
 
@@ -30,13 +31,12 @@ interface OutcomeFields {
   driftCorrected?: boolean;
   gone?: boolean;
   inProgress?: boolean;
-  terminal?: boolean;
   service?: Service;
   serviceId?: string;
 }
 
 export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, terminal = false, inProgress = false, service, serviceId } = fields;
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId } = fields;
   const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
   return {
     key,
@@ -45,7 +45,6 @@ export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): 
     changedFields,
     driftCorrected,
     gone,
-    terminal,
     inProgress,
     ...(withId === undefined ? {} : { service: withId }),
   };

@@ -92,7 +92,7 @@ describe('kargo diff', () => {
       writeFileSync(join(withValues, 'wanted.env'), 'RESPONSE=hello\n');
       writeFileSync(join(withValues, 'empty.env'), '');
       const inSync = await runKargo(args('live.env'), env);
-      expect(inSync.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 1 unchanged');
+      expect(inSync.stdout).toContain('plan: 0 to create, 0 to update, 0 to delete, 2 unchanged');
       expect(inSync.code).toBe(0);
       const pending = await runKargo(args('wanted.env'), env);
       expect(pending.stdout).toContain('~ TaskTemplate.ContainerSpec.Env[RESPONSE]: "drifted" → "hello"');

@@ -3,7 +3,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { demoManifestFile } from '../../demo/demo-manifests.js';
 import { humanLogStream } from '../../demo/human-log.js';
-import { isReady, type GeoServiceStatus } from '../../core/status/geoservice-status.js';
+import { isReady } from '../../core/status/geoservice-status.js';
+import type { StatusReader } from '../../controller/status-store.js';
 import { createLogger } from '../../observability/logger.js';
 import { startRuntime } from '../../runtime/kargo-runtime.js';
 import { buildLocalImages, localImages } from '../../sandbox/local-images.js';
@@ -89,7 +90,7 @@ async function writeDemoManifests(directory: string): Promise<void> {
 }
 
 /** Waits until every GeoService is Ready (then calls `done`), or until `stopped` says so. */
-async function waitUntilAllReady(statuses: ReadonlyMap<string, GeoServiceStatus>, stopped: () => boolean, done: () => void): Promise<void> {
+async function waitUntilAllReady(statuses: StatusReader, stopped: () => boolean, done: () => void): Promise<void> {
   while (!stopped() && (statuses.size === 0 || ![...statuses.values()].every(isReady))) {
     await new Promise((resolveTick) => setTimeout(resolveTick, 200));
   }

@@ -1,0 +1,100 @@
+import { optionalField as optional } from '../core/optional-field.js';
+import { parseKey, swarmNameOf } from '../core/object-key.js';
+import { ownershipLabels } from '../core/render/ownership.js';
+import type { Snapshot } from '../core/snapshot.js';
+import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
+
+/** What readers of the statuses see: metrics at each scrape, the status API, run --once, the demo. */
+export interface StatusReader {
+  get(key: string): GeoServiceStatus | undefined;
+  values(): IterableIterator<GeoServiceStatus>;
+  readonly size: number;
+}
+
+/** Who hears of every change (metrics count rollouts and drop a pruned object's series). */
+export interface StatusObserver {
+  statusChanged?(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void;
+  statusRemoved?(key: string): void;
+}
+
+/**
+ * The status of every object Kargo manages, by key: the one source of truth. Only the controller
+ * writes it, from what each reconcile returned; everything else reads it through StatusReader.
+ */
+export class StatusStore implements StatusReader {
+  private readonly statuses = new Map<string, GeoServiceStatus>();
+
+  constructor(
+    private readonly observer: StatusObserver,
+    private readonly clock: () => Date,
+  ) {}
+
+  get(key: string): GeoServiceStatus | undefined {
+    return this.statuses.get(key);
+  }
+
+  values(): IterableIterator<GeoServiceStatus> {
+    return this.statuses.values();
+  }
+
+  get size(): number {
+    return this.statuses.size;
+  }
+
+  /** What a reconcile found and did; a key that is gone (no manifest, no object) is dropped. */
+  recordOutcome(outcome: ReconcileOutcome, snapshot: Snapshot): void {
+    const { key } = outcome;
+    const previous = this.statuses.get(key);
+    if (outcome.gone) {
+      if (previous !== undefined) {
+        this.statuses.delete(key);
+        this.observer.statusRemoved?.(key);
+      }
+      return;
+    }
+    const service = outcome.service;
+    const labels = (snapshot.desired.get(key)?.spec.Labels ?? snapshot.networks.get(key)?.spec.Labels) ?? {};
+    const now = this.clock().toISOString();
+    const update = service?.UpdateStatus?.State === undefined ? undefined : { state: service.UpdateStatus.State, ...optional('message', service.UpdateStatus.Message) };
+    this.set(
+      {
+        ...identity(key),
+        conditions: conditionsFor(outcome.phase, previous?.conditions ?? [], now),
+        observedRevision: snapshot.revision,
+        ...optional('specHash', labels[ownershipLabels.specHash]),
+        ...optional('serviceId', service?.ID),
+        ...optional('runningTasks', service?.ServiceStatus?.RunningTasks),
+        ...optional('desiredTasks', service?.ServiceStatus?.DesiredTasks),
+        ...optional('updateStatus', update),
+        ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
+        ...optional('sourceFile', labels[ownershipLabels.source]),
+      },
+      previous,
+    );
+  }
+
+  /** A reconcile that failed: Reconciling with the error, the rest as it was. */
+  recordFailure(key: string, message: string): void {
+    const previous = this.statuses.get(key);
+    const phase: Phase = { kind: 'failing', reason: 'ReconcileError', message };
+    this.set({ ...(previous ?? identity(key)), conditions: conditionsFor(phase, previous?.conditions ?? [], this.clock().toISOString()), lastError: message }, previous);
+  }
+
+  /** Keys a new snapshot did not change were observed at its revision too. */
+  markRevisionObserved(revision: string, changed: ReadonlySet<string>): void {
+    for (const [key, status] of this.statuses) {
+      if (!changed.has(key) && status.observedRevision !== revision) this.statuses.set(key, { ...status, observedRevision: revision });
+    }
+  }
+
+  private set(next: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
+    this.statuses.set(next.key, next);
+    this.observer.statusChanged?.(next, previous);
+  }
+}
+
+function identity(key: string): Pick<GeoServiceStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
+  const objectKey = parseKey(key);
+  return { key, kind: objectKey.kind, namespace: objectKey.namespace, name: objectKey.name, serviceName: swarmNameOf(objectKey), conditions: [] };
+}
