@@ -98,7 +98,8 @@ export class Controller {
     this.statuses = new StatusStore(observer, clock);
     this.queue = new WorkQueue(observer.queue);
     this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
-    this.context = { swarm, networks: new NetworkNames(swarm), settings, rollouts: new RolloutMemory(), writes: new WriteGuard() };
+    const now = (): number => clock().getTime();
+    this.context = { swarm, networks: new NetworkNames(swarm), settings, rollouts: new RolloutMemory(), writes: new WriteGuard(now), removals: new WriteGuard(now, 12) };
   }
 
   get currentSnapshot(): Snapshot | undefined {
@@ -251,10 +252,11 @@ export class Controller {
     try {
       const listed = this.listed.get(key);
       this.listed.delete(key);
-      const outcome =
-        kindOfKey(key) === 'Network' ? await reconcileNetwork(key, snapshot, this.context) : await reconcileGeoService(key, snapshot, this.context, listed);
-      if (outcome.phase.kind === 'stalled' && outcome.phase.reason === 'InUse') this.networksInUse.add(key);
-      else this.networksInUse.delete(key);
+      const isNetwork = kindOfKey(key) === 'Network';
+      // Listed before the reconcile: a service event while it runs queues it again (see serviceChanged).
+      if (isNetwork) this.networksInUse.add(key);
+      const outcome = isNetwork ? await reconcileNetwork(key, snapshot, this.context) : await reconcileGeoService(key, snapshot, this.context, listed);
+      if (!waitsForServices(outcome)) this.networksInUse.delete(key);
       const seconds = (performance.now() - started) / 1000;
       this.failures.forget(key);
       this.failing.delete(key);
@@ -275,9 +277,12 @@ export class Controller {
   }
 
   private followProgress(key: string, outcome: ReconcileOutcome): void {
+    for (const dependency of outcome.waitingFor ?? []) if (this.inScope(dependency)) this.queue.add(dependency);
     if (!outcome.inProgress) {
       this.polling.delete(key);
       this.progress.forget(key);
+      // Not polled: run --once does not wait for it (a held write's backoff runs for minutes).
+      if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
       return;
     }
     this.polling.add(key);
@@ -290,7 +295,10 @@ export class Controller {
       const drift = outcome.driftCorrected ? ' (drift corrected)' : '';
       this.logger.info({ ...fields, action: outcome.action, fields: outcome.changedFields, driftCorrected: outcome.driftCorrected }, `${outcome.key} ${outcome.action}${drift}`);
     } else if (outcome.phase.kind === 'stalled') {
-      this.logger.warn({ ...fields, reason: outcome.phase.reason }, `${outcome.key} stalled: ${outcome.phase.message}`);
+      // Said once at warn: a held object reconciled again (an event, a resync) says nothing new.
+      const before = this.statuses.get(outcome.key)?.conditions.find((condition) => condition.type === 'Stalled' && condition.status === 'True');
+      const known = before?.reason === outcome.phase.reason && before.message === outcome.phase.message;
+      this.logger[known ? 'debug' : 'warn']({ ...fields, reason: outcome.phase.reason }, `${outcome.key} stalled: ${outcome.phase.message}`);
     } else {
       this.logger.debug({ ...fields, phase: outcome.phase.kind }, `${outcome.key} ${outcome.phase.kind}`);
     }
@@ -304,4 +312,9 @@ export class Controller {
       sync.done();
     }
   }
+}
+
+/** A network held until its services leave it (in use, or changed while in use): a service event may free it. */
+function waitsForServices(outcome: ReconcileOutcome): boolean {
+  return outcome.phase.kind !== 'ready' && (outcome.phase.reason === 'InUse' || outcome.phase.reason === 'NetworkImmutable');
 }

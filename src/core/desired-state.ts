@@ -6,7 +6,8 @@ import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-netwo
 import { networkKeysOf } from './render/network-attachments.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
 import type { DesiredNetwork } from './diff/plan-networks.js';
-import { parseKey } from './object-key.js';
+import { formatKey, kindOfKey, parseKey } from './object-key.js';
+import { defaultNetworkName } from './manifest/across-manifests.js';
 
 /** What failed to load, so that the plan leaves its services alone (see PlanPolicy). */
 export interface SourceProtection {
@@ -42,12 +43,14 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
       suspended: resource.spec.suspend === true,
     };
   });
-  const declared = set.networks.map(({ key, resource, source }) => ({ key, spec: renderNetworkSpec(resource, { revision, sourceFile: relative(source.file) }), implicit: false }));
-  const protectedKeys = set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]));
+  const declared = set.networks.map(({ key, resource, source }) => ({ key, spec: renderNetworkSpec(resource, { revision, sourceFile: relative(source.file) }) }));
+  const problemKeys = set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]));
+  // The default network of a namespace with a broken manifest stays: its service may still join it.
+  const defaultNetworksKept = problemKeys.flatMap((key) => (kindOfKey(key) === 'GeoService' ? [formatKey('Network', parseKey(key).namespace, defaultNetworkName)] : []));
   return {
     desired,
-    networks: [...declared, ...implicitNetworks(set, new Set([...declared.map((network) => network.key), ...protectedKeys]), revision)],
-    protectedKeys: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]))),
+    networks: [...declared, ...implicitNetworks(set, new Set([...declared.map((network) => network.key), ...problemKeys]), revision)],
+    protectedKeys: new Set([...problemKeys, ...defaultNetworksKept]),
     protectedFiles: new Set(set.problems.map((problem) => relative(problem.file))),
     unidentifiedFiles: new Set(set.problems.flatMap((problem) => (problem.key === undefined ? [relative(problem.file)] : []))),
   };
@@ -60,9 +63,9 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
 function implicitNetworks(set: ManifestSet, declared: ReadonlySet<string>, revision: string): DesiredNetwork[] {
   const joined = new Set(set.manifests.flatMap(({ resource }) => networkKeysOf(resource.spec.networks, resource.metadata.namespace)));
   return [...joined]
-    .filter((key) => !declared.has(key) && parseKey(key).name === 'default')
+    .filter((key) => !declared.has(key) && parseKey(key).name === defaultNetworkName)
     .sort()
-    .map((key) => ({ key, spec: renderNetworkSpec(implicitDefaultNetwork(parseKey(key).namespace), { revision }), implicit: true }));
+    .map((key) => ({ key, spec: renderNetworkSpec(implicitDefaultNetwork(parseKey(key).namespace), { revision }) }));
 }
 
 /** The plan policy for what a source protects, whether it is empty, under the prune settings. */

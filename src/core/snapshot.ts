@@ -32,7 +32,9 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string, sco
     problems: set.problems,
     problemByFile: new Map([...set.problems].reverse().map((problem) => [relativeSourceFile(root, problem.file), problem])),
     set,
-    sourceEmpty: ![...state.desired, ...state.networks].some((object) => inNamespaceScope(object.key, scope)),
+    // Networks do not count: a repository whose services all vanished (a broken checkout that kept
+    // networks.yaml) must still refuse to prune every service.
+    sourceEmpty: !state.desired.some((service) => inNamespaceScope(service.key, scope)),
   };
 }
 

@@ -5,10 +5,17 @@ import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
 import type { GeoServiceStatus } from '../core/status/geoservice-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 import type { StatusReader } from '../controller/status-store.js';
-import { parseKey } from '../core/object-key.js';
+import { kindOfKey, parseKey } from '../core/object-key.js';
 
 /** The controller name in controller-runtime's metrics. */
 export const controllerName = 'geoservice';
+
+/** The `controller` label of each kind's reconciles, as controller-runtime has one controller per kind (the work queue is shared: its name stays "geoservice"). */
+const reconcilers = ['geoservice', 'network'] as const;
+
+function reconcilerOf(key: string): (typeof reconcilers)[number] {
+  return kindOfKey(key) === 'Network' ? 'network' : 'geoservice';
+}
 
 const reconcileResults = ['success', 'error', 'requeue', 'requeue_after'] as const;
 const rolloutResults = ['completed', 'rolled_back', 'paused'] as const;
@@ -47,11 +54,11 @@ export class KargoMetrics {
     collectDefaultMetrics({ register: this.registry });
     const queueName = { name: controllerName };
     this.reconcileTotal = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers });
-    for (const result of reconcileResults) this.reconcileTotal.inc({ controller: controllerName, result }, 0);
+    for (const controller of reconcilers) for (const result of reconcileResults) this.reconcileTotal.inc({ controller, result }, 0);
     this.reconcileErrors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller', labelNames: ['controller'], registers });
-    this.reconcileErrors.inc({ controller: controllerName }, 0);
+    for (const controller of reconcilers) this.reconcileErrors.inc({ controller }, 0);
     this.reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], buckets: secondsBuckets, registers });
-    this.reconcileTime.zero({ controller: controllerName });
+    for (const controller of reconcilers) this.reconcileTime.zero({ controller });
     this.queueDepth = new Gauge({ name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers });
     this.queueDepth.set(queueName, 0);
     this.queueAdds = new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers });
@@ -144,10 +151,11 @@ export class KargoMetrics {
     return {
       queue,
       reconciled: (outcome, seconds) => this.reconciled(outcome, seconds),
-      failed: (_key, _error, seconds) => {
-        this.reconcileTotal.inc({ controller: controllerName, result: 'error' });
-        this.reconcileErrors.inc({ controller: controllerName });
-        this.reconcileTime.observe({ controller: controllerName }, seconds);
+      failed: (key, _error, seconds) => {
+        const controller = reconcilerOf(key);
+        this.reconcileTotal.inc({ controller, result: 'error' });
+        this.reconcileErrors.inc({ controller });
+        this.reconcileTime.observe({ controller }, seconds);
       },
       statusChanged: (status, previous) => this.statusChanged(status, previous),
       statusRemoved: (key) => this.statusRemoved(key),
@@ -176,8 +184,9 @@ export class KargoMetrics {
 
   private reconciled(outcome: ReconcileOutcome, seconds: number): void {
     const result = outcome.inProgress ? 'requeue_after' : 'success';
-    this.reconcileTotal.inc({ controller: controllerName, result });
-    this.reconcileTime.observe({ controller: controllerName }, seconds);
+    const controller = reconcilerOf(outcome.key);
+    this.reconcileTotal.inc({ controller, result });
+    this.reconcileTime.observe({ controller }, seconds);
     if (!outcome.driftCorrected) return;
     const { namespace, name } = parseKey(outcome.key);
     this.driftCorrections.inc({ namespace, name });

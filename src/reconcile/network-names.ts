@@ -1,4 +1,6 @@
+import { networkOwnerKey } from '../core/diff/plan-networks.js';
 import { predefinedNetworks } from '../core/render/network-attachments.js';
+import { isManagedByKargo } from '../core/render/ownership.js';
 import type { Service, ServiceSpec } from '../core/swarm/engine-api.js';
 import type { SwarmPort } from './swarm-port.js';
 
@@ -12,6 +14,8 @@ export class NetworkNames {
   private names = new Map<string, string>();
   /** Name → id; undefined for a name several networks hold (the engine must say which it means). */
   private ids = new Map<string, string | undefined>();
+  /** Name → the Network key of a network Kargo made (ownership labels), for the networks it lists. */
+  private owners = new Map<string, string>();
   /** A listing under way: workers that need one at the same moment share it. */
   private listing: Promise<void> | undefined;
 
@@ -36,10 +40,14 @@ export class NetworkNames {
     return this.names;
   }
 
-  /** Whether a network of this name exists (listing the networks again when it is not known yet). */
-  async exists(name: string): Promise<boolean> {
+  /**
+   * Whether the network of this name is there for the Network `key` (listing the networks again
+   * when the name is not known yet): missing, Kargo's for that key, or someone else's.
+   */
+  async stateOf(name: string, key: string): Promise<'missing' | 'ours' | 'foreign'> {
     if (!this.ids.has(name)) await this.refresh();
-    return this.ids.has(name);
+    if (!this.ids.has(name)) return 'missing';
+    return this.owners.get(name) === key ? 'ours' : 'foreign';
   }
 
   /**
@@ -67,6 +75,7 @@ export class NetworkNames {
   forget(): void {
     this.names = new Map();
     this.ids = new Map();
+    this.owners = new Map();
   }
 
   private knows(target: string): boolean {
@@ -79,6 +88,7 @@ export class NetworkNames {
       .then((networks) => {
         this.names = new Map(networks.map((network) => [network.Id, network.Name]));
         this.ids = new Map();
+        this.owners = new Map(networks.flatMap((network) => (isManagedByKargo(network.Labels ?? undefined) ? [[network.Name, networkOwnerKey(network)] as const] : [])));
         for (const network of networks) this.ids.set(network.Name, this.ids.has(network.Name) ? undefined : network.Id);
       })
       .finally(() => {

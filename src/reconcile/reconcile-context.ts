@@ -16,4 +16,6 @@ export interface ReconcileContext {
   readonly settings: ReconcileSettings;
   readonly rollouts: RolloutMemory;
   readonly writes: WriteGuard;
+  /** Network removals the engine refused: more tries than writes, since tasks take seconds to leave. */
+  readonly removals: WriteGuard;
 }

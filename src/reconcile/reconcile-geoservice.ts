@@ -4,8 +4,8 @@ import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Phase } from '../core/status/geoservice-status.js';
-import type { Service, ServiceSpec, Task, UpdateState } from '../core/swarm/engine-api.js';
-import type { NetworkNames } from './network-names.js';
+import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
+import { networksNotReady } from './network-readiness.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { ServiceWriter } from './service-writer.js';
 import type { RolloutMemory } from './rollout-memory.js';
@@ -48,9 +48,10 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
   const { swarm, rollouts, writes } = context;
   const writer = new ServiceWriter(swarm, context.networks);
   if (step.kind === 'create' || step.kind === 'update') {
-    const waiting = await missingNetworks(step.spec, snapshot, context.networks);
-    if (waiting.length > 0) {
-      return outcome(key, { kind: 'progressing', reason: 'WaitingForNetwork', message: `waiting for network ${waiting.join(', ')} to be created` }, { inProgress: true, ...(step.kind === 'update' ? serviceOf(step.service) : {}) });
+    const notReady = await networksNotReady(step.spec, snapshot, context.networks);
+    if (notReady !== undefined) {
+      const waiting = notReady.phase.kind === 'progressing';
+      return outcome(key, notReady.phase, { inProgress: waiting, waitingFor: notReady.waitingFor, ...(step.kind === 'update' ? serviceOf(step.service) : {}) });
     }
   }
   if (step.kind !== 'update') writes.recordSettled(key);
@@ -65,7 +66,8 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
       const stall = stalledRollout(key, step.service, desiredHash, rollouts);
       if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
       const signature = `${desiredHash ?? ''}|${JSON.stringify(step.entry.changes)}`;
-      if (writes.isStuck(key, signature)) return writeNotKept(key, step);
+      const heldFor = writes.heldFor(key, signature);
+      if (heldFor !== undefined) return writeNotKept(key, step, heldFor);
       writes.recordSent(key, signature);
       if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
       const changedFields = step.entry.changes.map((change) => change.path);
@@ -93,25 +95,17 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
 
 /**
  * The same update went out and the engine still shows the same difference: sending it again
- * would loop (a predefined network read back by an id, a field the engine rewrites). Kargo stops
- * writing until the manifest changes, and names the fields that do not stick.
+ * would loop (a field the engine rewrites, another writer undoing Kargo's). Kargo holds it, names
+ * the fields that do not stick, and tries once more after a backoff (or when the manifest changes).
  */
-function writeNotKept(key: string, step: Extract<PlanStep, { kind: 'update' }>): ReconcileOutcome {
+function writeNotKept(key: string, step: Extract<PlanStep, { kind: 'update' }>, heldForMs: number): ReconcileOutcome {
   const fields = step.entry.changes.map((change) => change.path).join(', ');
+  const retry = `${String(Math.ceil(heldForMs / 1000))}s`;
   return outcome(
     key,
-    { kind: 'stalled', reason: 'WriteNotApplied', message: `the engine does not keep ${fields}: the same update left the same difference; Kargo stops writing until the manifest changes` },
-    { service: step.service },
+    { kind: 'stalled', reason: 'WriteNotApplied', message: `the engine does not keep ${fields}: the same update left the same difference; Kargo tries again in ${retry}, or when the manifest changes` },
+    { service: step.service, requeueAfterMs: heldForMs },
   );
-}
-
-/** Kargo's networks (created from Network manifests or as a default network) that a spec joins and that do not exist yet. */
-async function missingNetworks(spec: ServiceSpec, snapshot: Snapshot, networks: NetworkNames): Promise<string[]> {
-  const managed = new Set([...snapshot.networks.values()].map((network) => network.spec.Name));
-  const targets = (spec.TaskTemplate?.Networks ?? []).map((attachment) => attachment.Target ?? '').filter((target) => managed.has(target));
-  const missing: string[] = [];
-  for (const target of targets) if (!(await networks.exists(target))) missing.push(target);
-  return missing;
 }
 
 /** A service that needs no write: is its rollout done and are its tasks running? */

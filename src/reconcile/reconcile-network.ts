@@ -1,14 +1,12 @@
 import { planPolicyOf } from '../core/desired-state.js';
 import { pruneRefusal } from '../core/diff/plan-changes.js';
-import { planNetworks, type NetworkPlanStep } from '../core/diff/plan-networks.js';
+import { networkOwnerKey, planNetworks, type NetworkPlanStep } from '../core/diff/plan-networks.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Snapshot } from '../core/snapshot.js';
 import type { NetworkResource } from '../core/swarm/engine-api.js';
 import { describeError } from '../errors.js';
-import type { NetworkNames } from './network-names.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { outcome, type ReconcileOutcome } from './reconcile-outcome.js';
-import type { SwarmPort } from './swarm-port.js';
 
 /**
  * Reconciles one Network: re-reads the network of its name and the services (any of them may be
@@ -16,21 +14,23 @@ import type { SwarmPort } from './swarm-port.js';
  * no manifest wants it and no service uses it, or holds it and says why.
  */
 export async function reconcileNetwork(key: string, snapshot: Snapshot, context: ReconcileContext): Promise<ReconcileOutcome> {
-  const { swarm, networks, settings } = context;
+  const { swarm, settings } = context;
   const desired = snapshot.networks.get(key);
   const name = swarmNameOf(parseKey(key));
   // The name filter matches parts of names: keep the network of exactly this name.
   const [found, services] = await Promise.all([swarm.listNetworks({ name: [name] }), swarm.listServices()]);
   const live = { networks: found.filter((network) => network.Name === name), services };
   const policy = planPolicyOf(snapshot, snapshot.sourceEmpty, settings);
-  const steps = planNetworks(desired === undefined ? [] : [desired], live, policy, pruneRefusal(policy));
+  const steps = planNetworks(desired === undefined ? [] : [desired], live, policy, settings.prune ? pruneRefusal(policy) : undefined);
   let result: ReconcileOutcome | undefined;
-  for (const step of steps) result = await applyNetworkStep(step, swarm, networks);
+  for (const step of steps) result = await applyNetworkStep(step, context);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
 }
 
-async function applyNetworkStep(step: NetworkPlanStep, swarm: SwarmPort, networks: NetworkNames): Promise<ReconcileOutcome> {
+async function applyNetworkStep(step: NetworkPlanStep, context: ReconcileContext): Promise<ReconcileOutcome> {
   const { key } = step;
+  const { swarm, networks, removals } = context;
+  if (step.kind !== 'update' && step.kind !== 'delete') removals.recordSettled(key);
   switch (step.kind) {
     case 'create':
       await swarm.createNetwork(step.spec);
@@ -38,15 +38,15 @@ async function applyNetworkStep(step: NetworkPlanStep, swarm: SwarmPort, network
       return outcome(key, { kind: 'ready' }, { action: 'created' });
     case 'update': {
       // Planned only while no service uses it; the engine refuses the removal if one joined since.
-      const removed = await removeUnlessInUse(step.network, swarm);
-      if (!removed) return inUse(key, step.network.Name);
+      const refused = await removeUnlessInUse(step.network, context);
+      if (refused !== undefined) return refused;
       await swarm.createNetwork(step.spec);
       networks.forget();
       return outcome(key, { kind: 'ready' }, { action: 'recreated', changedFields: step.entry.changes.map((change) => change.path) });
     }
     case 'delete': {
-      const removed = await removeUnlessInUse(step.network, swarm);
-      if (!removed) return inUse(key, step.network.Name);
+      const refused = await removeUnlessInUse(step.network, context);
+      if (refused !== undefined) return refused;
       networks.forget();
       return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
     }
@@ -60,20 +60,28 @@ async function applyNetworkStep(step: NetworkPlanStep, swarm: SwarmPort, network
 }
 
 /**
- * Removes a network, or says that a service still uses it: tasks of a service removed a moment
- * ago may still hold endpoints on it, and Swarm answers FailedPrecondition until they are gone.
+ * Removes a network; undefined once it is gone. The engine refuses while something still holds
+ * it: tasks of a service removed a moment ago (Kargo looks again soon), or what Kargo does not see
+ * in service specs (a container on an attachable network). A removal refused again and again is
+ * held, with the engine's words, and tried again after a backoff.
  */
-async function removeUnlessInUse(network: NetworkResource, swarm: SwarmPort): Promise<boolean> {
+async function removeUnlessInUse(network: NetworkResource, context: ReconcileContext): Promise<ReconcileOutcome | undefined> {
+  const key = networkOwnerKey(network);
+  const signature = `remove|${network.Id}`;
+  const heldFor = context.removals.heldFor(key, signature);
+  const held = (why: string, requeueAfterMs: number): ReconcileOutcome =>
+    outcome(key, { kind: 'stalled', reason: 'InUse', message: `the engine refuses to remove network ${network.Name} (${why}); trying again in ${String(Math.ceil(requeueAfterMs / 1000))}s` }, { requeueAfterMs });
+  if (heldFor !== undefined) return held('it refused before', heldFor);
   try {
-    await swarm.removeNetwork(network.Id);
-    return true;
+    context.removals.recordSent(key, signature);
+    await context.swarm.removeNetwork(network.Id);
+    context.removals.recordSettled(key);
+    return undefined;
   } catch (error) {
-    if (/in use|active endpoints/i.test(describeError(error))) return false;
-    throw error;
+    const message = describeError(error);
+    if (!/in use|active endpoints/i.test(message)) throw error;
+    const backoff = context.removals.heldFor(key, signature);
+    if (backoff !== undefined) return held(message, backoff);
+    return outcome(key, { kind: 'progressing', reason: 'InUse', message: `waiting for the tasks on network ${network.Name} to stop` }, { inProgress: true });
   }
-}
-
-/** The engine still sees the network in use: look again soon (the services that used it are going). */
-function inUse(key: string, name: string): ReconcileOutcome {
-  return outcome(key, { kind: 'progressing', reason: 'InUse', message: `waiting for the tasks on network ${name} to stop` }, { inProgress: true });
 }

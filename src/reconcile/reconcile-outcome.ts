@@ -18,6 +18,10 @@ export interface ReconcileOutcome {
    * something changes (a snapshot, a Docker event, a resync), which is all a Stalled object needs.
    */
   readonly inProgress: boolean;
+  /** Look again after this long even if nothing changes (a held write's backoff). */
+  readonly requeueAfterMs?: number;
+  /** Keys this one waits for (the Networks a service joins): the controller queues them. */
+  readonly waitingFor?: readonly string[];
   readonly service?: Service;
 }
 
@@ -33,10 +37,12 @@ interface OutcomeFields {
   inProgress?: boolean;
   service?: Service;
   serviceId?: string;
+  requeueAfterMs?: number;
+  waitingFor?: readonly string[];
 }
 
 export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId } = fields;
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId, requeueAfterMs, waitingFor } = fields;
   const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
   return {
     key,
@@ -47,5 +53,7 @@ export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): 
     gone,
     inProgress,
     ...(withId === undefined ? {} : { service: withId }),
+    ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }),
+    ...(waitingFor === undefined ? {} : { waitingFor }),
   };
 }

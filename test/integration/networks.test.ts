@@ -125,8 +125,13 @@ describe('networks', () => {
     const foreignId = await swarm.createNetwork({ Name: `${k.namespace}_shared`, Driver: 'overlay', Labels: { owner: 'someone-else' } });
     try {
       k.write('network.yaml', networkManifest(k.namespace, 'shared'));
+      k.write('joiner.yaml', httpManifest(k.namespace, 'joiner', '  networks: [shared]\n'));
       const status = await waitForNetworkCondition(k, 'shared', 'Stalled', 'Conflict');
       expect(status.conditions.find((c) => c.type === 'Stalled')?.message).toContain('not created by Kargo');
+      // A GeoService that joins the Network is not put on the foreign network of its name.
+      const joiner = await k.waitForCondition('joiner', 'Stalled');
+      expect(joiner.conditions.find((c) => c.type === 'Stalled')?.reason).toBe('NetworkConflict');
+      expect((await k.services()).has(`${k.namespace}_joiner`)).toBe(false);
       const foreign = await swarm.inspectNetwork(foreignId);
       expect(foreign.Labels).toEqual({ owner: 'someone-else' });
       expect(k.swarm.writes.removeNetwork).toBe(0);

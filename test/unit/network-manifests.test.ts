@@ -28,6 +28,11 @@ describe('Network manifests', () => {
     expect(desiredStateOf(set, '.', 'r').protectedKeys).toEqual(new Set(['Network/geo/back']));
   });
 
+  it('keeps the default network of a namespace whose GeoService manifest is broken (its service may still join it)', () => {
+    const state = desiredStateOf(parse(service('web', '[nosuchnetwork]')), '.', 'r');
+    expect(state.protectedKeys).toEqual(new Set(['geo/web', 'Network/geo/default']));
+  });
+
   it('reports a Network defined twice, and a label Kargo reserves', () => {
     const set = parse(network('back'), network('back'), network('front', 'geo', '{ labels: { io.kargo.x: y } }'));
     expect(set.networks).toEqual([]);
@@ -36,10 +41,18 @@ describe('Network manifests', () => {
 
   it('wants the default network of each namespace one of whose GeoServices joins it, unless a Network declares it', () => {
     const implicit = desiredStateOf(parse(service('web', '[]')), '.', 'r');
-    expect(implicit.networks.map((n) => [n.key, n.implicit, n.spec.Name])).toEqual([['Network/geo/default', true, 'geo_default']]);
+    expect(implicit.networks.map((n) => [n.key, n.spec.Name, n.spec.Labels['io.kargo.source']])).toEqual([['Network/geo/default', 'geo_default', undefined]]);
     const declared = desiredStateOf(parse(service('web', '[default]'), network('default', 'geo', '{ encrypted: true }')), '.', 'r');
-    expect(declared.networks.map((n) => [n.key, n.implicit, n.spec.Options])).toEqual([['Network/geo/default', false, { encrypted: '' }]]);
+    expect(declared.networks.map((n) => [n.key, n.spec.Options, n.spec.Labels['io.kargo.source']])).toEqual([['Network/geo/default', { encrypted: '' }, 'm1.yaml']]);
     const external = desiredStateOf(parse(service('web', '[{ name: traefik, external: true }]')), '.', 'r');
     expect(external.networks).toEqual([]);
+  });
+});
+
+describe('an empty source', () => {
+  it('is one without GeoServices, even when Networks remain (pruning every service stays refused)', async () => {
+    const { snapshotOf } = await import('../../src/core/snapshot.js');
+    expect(snapshotOf(parse(network('back')), '.', 'r').sourceEmpty).toBe(true);
+    expect(snapshotOf(parse(service('web', '[]')), '.', 'r').sourceEmpty).toBe(false);
   });
 });

@@ -8,12 +8,12 @@ const policy: PlanPolicy = { prune: true, allowEmpty: false, sourceEmpty: false,
 
 function desired(spec: Record<string, unknown> = {}, name = 'back'): DesiredNetwork {
   const resource = { apiVersion: 'kargo.io/v1alpha1' as const, kind: 'Network' as const, metadata: { name, namespace: 'geo' }, spec };
-  return { key: `Network/geo/${name}`, spec: renderNetworkSpec(resource, { revision: 'r1', sourceFile: 'net.yaml' }), implicit: false };
+  return { key: `Network/geo/${name}`, spec: renderNetworkSpec(resource, { revision: 'r1', sourceFile: 'net.yaml' }) };
 }
 
 /** The network as the engine returns it after Kargo created it from `want`. */
 function live(want: DesiredNetwork, id = 'n1'): NetworkResource {
-  return { Id: id, Name: want.spec.Name, Scope: 'swarm', Driver: want.spec.Driver, Labels: want.spec.Labels, Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097', ...want.spec.Options }, IPAM: { Driver: 'default', Config: [{ Subnet: '10.0.9.0/24', Gateway: '10.0.9.1' }] } };
+  return { Id: id, Name: want.spec.Name, Scope: 'swarm', Driver: want.spec.Driver, Attachable: want.spec.Attachable === true, Internal: want.spec.Internal === true, Labels: want.spec.Labels, Options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097', ...want.spec.Options }, IPAM: { Driver: 'default', Config: [{ Subnet: '10.0.9.0/24', Gateway: '10.0.9.1' }] } };
 }
 
 function serviceOn(networkId: string, name = 'geo_db'): Service {
@@ -69,6 +69,19 @@ describe('planNetworks', () => {
     expect(planNetworks([], { networks: [foreign], services: [] }, policy, undefined)).toEqual([]);
     const other = { ...live(want), Labels: { ...live(want).Labels, 'io.kargo.network': 'geo/other' } };
     expect(planNetworks([want], { networks: [other], services: [] }, policy, undefined)).toMatchObject([{ kind: 'conflict' }]);
+  });
+
+  it('decides on what the network is: a new hash label alone, or the gateway Swarm picked, is no change', () => {
+    const want = desired({ ipam: { config: [{ subnet: '10.0.9.0/24' }] } });
+    const relabelled = { ...live(want), Labels: { ...live(want).Labels, 'io.kargo.spec-hash': 'from-an-older-kargo' } };
+    expect(planNetworks([want], { networks: [relabelled], services: [] }, policy, undefined).map((step) => step.kind)).toEqual(['unchanged']);
+  });
+
+  it('counts a service whose previous spec joins the network as a user while its rollout may still roll back', () => {
+    const movedOff = (state: 'updating' | 'completed'): Service => ({ ID: 'geo_api', Version: { Index: 2 }, Spec: { Name: 'geo_api', TaskTemplate: { Networks: [{ Target: 'other' }] } }, PreviousSpec: { Name: 'geo_api', TaskTemplate: { Networks: [{ Target: 'n1' }] } }, UpdateStatus: { State: state } });
+    const [held] = planNetworks([], { networks: [live(desired())], services: [movedOff('updating')] }, policy, undefined);
+    expect(held).toMatchObject({ kind: 'hold', holdReason: 'InUse' });
+    expect(planNetworks([], { networks: [live(desired())], services: [movedOff('completed')] }, policy, undefined).map((step) => step.kind)).toEqual(['delete']);
   });
 
   it('renders the implicit default network as a plain overlay without a source file', () => {

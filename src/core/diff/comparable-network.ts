@@ -1,4 +1,5 @@
-import type { NetworkCreateRequest, NetworkResource } from '../swarm/engine-api.js';
+import type { IpamConfig, NetworkCreateRequest, NetworkResource } from '../swarm/engine-api.js';
+import { optionalField as optional } from '../optional-field.js';
 import type { FieldChange } from './change-set.js';
 import { bracketKeys, flatten, keyBy, withoutProvenance, type ComparableSpec } from './comparable-spec.js';
 import { compareCodePoints } from '../render/canonical-json.js';
@@ -33,10 +34,19 @@ export function comparableNetwork(network: NetworkCreateRequest | NetworkResourc
   return leaves;
 }
 
-/** The fields that differ from the live network to the desired one (`from` live, `to` desired). */
+/**
+ * The fields that differ from the live network to the desired one (`from` live, `to` desired). Of
+ * a subnet the manifest sets, only what it sets is compared: the gateway Swarm picked is no change.
+ */
 export function networkFieldChanges(desired: NetworkCreateRequest, live: NetworkResource): FieldChange[] {
   const withIpam = desired.IPAM !== undefined;
-  const from = comparableNetwork(live, withIpam);
+  const wanted = new Map((desired.IPAM?.Config ?? []).map((config) => [config.Subnet, config]));
+  const liveConfig = live.IPAM?.Config?.map((config): IpamConfig => {
+    const asked = wanted.get(config.Subnet);
+    if (asked === undefined) return config;
+    return { ...optional('Subnet', config.Subnet), ...optional('Gateway', asked.Gateway === undefined ? undefined : config.Gateway), ...optional('IPRange', asked.IPRange === undefined ? undefined : config.IPRange) };
+  });
+  const from = comparableNetwork({ ...live, IPAM: { ...live.IPAM, ...(liveConfig === undefined ? {} : { Config: liveConfig }) } }, withIpam);
   const to = comparableNetwork(desired, withIpam);
   const paths = [...new Set([...from.keys(), ...to.keys()])].sort(compareCodePoints);
   return paths.flatMap((path) => {

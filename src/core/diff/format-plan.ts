@@ -61,7 +61,11 @@ export function summary(plan: Plan): string {
   return `plan: ${parts.join(', ')}`;
 }
 
-/** Whether applying the plan would write anything. */
+/**
+ * Whether the cluster differs from the manifests in a way a write would mend: anything to create,
+ * update or delete, and a network whose spec changed while services use it (Kargo holds that one,
+ * but the cluster is not what the manifests say).
+ */
 export function hasPendingChanges(plan: Plan): boolean {
-  return plan.steps.some((step) => step.kind === 'create' || step.kind === 'update' || step.kind === 'delete');
+  return plan.steps.some((step) => step.kind === 'create' || step.kind === 'update' || step.kind === 'delete' || (step.kind === 'hold' && 'holdReason' in step && step.holdReason === 'NetworkImmutable'));
 }

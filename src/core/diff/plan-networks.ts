@@ -1,7 +1,7 @@
 import { compareCodePoints } from '../render/canonical-json.js';
 import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
-import { formatKey } from '../object-key.js';
-import type { NetworkCreateRequest, NetworkResource, Service } from '../swarm/engine-api.js';
+import { formatKey, parseKey } from '../object-key.js';
+import type { NetworkCreateRequest, NetworkResource, Service, UpdateState } from '../swarm/engine-api.js';
 import type { ChangeSetEntry } from './change-set.js';
 import { networkFieldChanges } from './comparable-network.js';
 import type { PlanPolicy } from './plan-changes.js';
@@ -10,8 +10,6 @@ import type { PlanPolicy } from './plan-changes.js';
 export interface DesiredNetwork {
   readonly key: string;
   readonly spec: NetworkCreateRequest;
-  /** The namespace's default network, wanted because a GeoService joins it, not declared by a manifest. */
-  readonly implicit: boolean;
 }
 
 /** The networks as read from the engine, and the services (any owner) that may use them. */
@@ -33,6 +31,9 @@ export type NetworkPlanStep =
 export type NetworkHoldReason = 'NetworkImmutable' | 'InUse' | 'Held';
 
 const immutable = 'Swarm cannot change a network in place';
+
+/** Rollout states from which Swarm may still go back to the previous spec. */
+const rolloutUnderWay: readonly (UpdateState | undefined)[] = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
 
 /**
  * Plans the networks: creates, recreates of changed networks no service uses, removals of owned
@@ -58,11 +59,10 @@ function planDesired(want: DesiredNetwork, network: NetworkResource | undefined,
     return { kind: 'conflict', key, name, network, reason: `network ${name} exists and was not created by Kargo (Swarm cannot relabel a network: remove it, or name it in the GeoServices with external: true and drop this Network)` };
   }
   if (networkOwnerKey(network) !== key) return { kind: 'conflict', key, name, network, reason: `network ${name} belongs to ${networkOwnerKey(network)}` };
-  const liveHash = network.Labels?.[ownershipLabels.specHash];
-  const desiredHash = want.spec.Labels[ownershipLabels.specHash];
-  if (liveHash === desiredHash) return { kind: 'unchanged', key, network, entry: { name, action: 'unchanged', changes: [], recreateReasons: [] } };
-  const changes = networkFieldChanges(want.spec, network);
-  const shown = changes.length > 0 ? changes : [{ path: `Labels[${ownershipLabels.specHash}]`, from: liveHash, to: desiredHash }];
+  // Decided on what the network is, never on the hash label alone: a change in how Kargo renders
+  // a network (a new label of its own) must not recreate or hold every network in use.
+  const shown = networkFieldChanges(want.spec, network);
+  if (shown.length === 0) return { kind: 'unchanged', key, network, entry: { name, action: 'unchanged', changes: [], recreateReasons: [] } };
   const users = usersOf(network, services);
   if (users.length > 0) {
     const fields = shown.map((change) => change.path).join(', ');
@@ -84,10 +84,17 @@ function planOrphan(network: NetworkResource, services: readonly Service[], poli
   return { kind: 'delete', key, network, entry: { name, action: 'deleted', changes: [], recreateReasons: [] } };
 }
 
-/** The names of the services attached to a network (their specs name it by id, or by name before Swarm resolved it). */
+/**
+ * The names of the services attached to a network (their specs name it by id, or by name before
+ * Swarm resolved it). While a rollout has not completed, the previous spec counts too: Swarm's
+ * rollback would put it back.
+ */
 export function usersOf(network: NetworkResource, services: readonly Service[]): string[] {
+  const joins = (spec: Service['Spec'] | undefined): boolean =>
+    (spec?.TaskTemplate?.Networks ?? []).some((attachment) => attachment.Target === network.Id || attachment.Target === network.Name);
+  const mayRollBack = (service: Service): boolean => rolloutUnderWay.includes(service.UpdateStatus?.State);
   return services
-    .filter((service) => (service.Spec.TaskTemplate?.Networks ?? []).some((attachment) => attachment.Target === network.Id || attachment.Target === network.Name))
+    .filter((service) => joins(service.Spec) || (mayRollBack(service) && joins(service.PreviousSpec)))
     .map((service) => service.Spec.Name ?? service.ID)
     .sort(compareCodePoints);
 }
@@ -97,10 +104,8 @@ function describeUsers(users: readonly string[]): string {
   return `${users.length === 1 ? 'service' : 'services'} ${named} ${users.length === 1 ? 'uses' : 'use'} it`;
 }
 
-/** The Network key an owned network carries in its labels. */
+/** The Network key an owned network carries in its labels (`namespace/name`, as a GeoService's key reads). */
 export function networkOwnerKey(network: NetworkResource): string {
-  const owner = network.Labels?.[ownershipLabels.network];
-  if (owner === undefined) return formatKey('Network', '', network.Name);
-  const [namespace = '', name = ''] = owner.split('/');
+  const { namespace, name } = parseKey(network.Labels?.[ownershipLabels.network] ?? `/${network.Name}`);
   return formatKey('Network', namespace, name);
 }
