@@ -278,11 +278,11 @@ export class Controller {
 
   private followProgress(key: string, outcome: ReconcileOutcome): void {
     for (const dependency of outcome.waitingFor ?? []) if (this.inScope(dependency)) this.queue.add(dependency);
-    if (!outcome.inProgress) {
+    if (outcome.requeue.kind !== 'soon') {
       this.polling.delete(key);
       this.progress.forget(key);
       // Not polled: run --once does not wait for it (a held write's backoff runs for minutes).
-      if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
+      if (outcome.requeue.kind === 'after') this.queue.addAfter(key, outcome.requeue.ms);
       return;
     }
     this.polling.add(key);

@@ -183,7 +183,7 @@ export class KargoMetrics {
   }
 
   private reconciled(outcome: ReconcileOutcome, seconds: number): void {
-    const result = outcome.inProgress ? 'requeue_after' : 'success';
+    const result = outcome.requeue.kind === 'on-change' ? 'success' : 'requeue_after';
     const controller = reconcilerOf(outcome.key);
     this.reconcileTotal.inc({ controller, result });
     this.reconcileTime.observe({ controller }, seconds);

@@ -13,17 +13,20 @@ export interface ReconcileOutcome {
   readonly driftCorrected: boolean;
   /** The key is gone: no manifest, no service. Its status can be dropped. */
   readonly gone: boolean;
-  /**
-   * When to look again: true, soon (a rollout, a task start, a network to appear); false, only when
-   * something changes (a snapshot, a Docker event, a resync), which is all a Stalled object needs.
-   */
-  readonly inProgress: boolean;
-  /** Look again after this long even if nothing changes (a held write's backoff). */
-  readonly requeueAfterMs?: number;
+  /** When the controller looks at the key again if nothing else changes. */
+  readonly requeue: Requeue;
   /** Keys this one waits for (the Networks a service joins): the controller queues them. */
   readonly waitingFor?: readonly string[];
   readonly service?: Service;
 }
+
+/**
+ * `soon`: something is under way (a rollout, a task start, a network to appear), polled at growing
+ * intervals, and `run --once` waits for it; `after`: a held write's backoff, not waited for;
+ * `on-change`: only a snapshot, a Docker event or a resync brings the key back, which is all a
+ * settled or Stalled object needs.
+ */
+export type Requeue = { readonly kind: 'soon' } | { readonly kind: 'after'; readonly ms: number } | { readonly kind: 'on-change' };
 
 export function serviceOf(service: Service | undefined): { service?: Service } {
   return service === undefined ? {} : { service };
@@ -51,9 +54,8 @@ export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): 
     changedFields,
     driftCorrected,
     gone,
-    inProgress,
+    requeue: inProgress ? { kind: 'soon' } : requeueAfterMs === undefined ? { kind: 'on-change' } : { kind: 'after', ms: requeueAfterMs },
     ...(withId === undefined ? {} : { service: withId }),
-    ...(requeueAfterMs === undefined ? {} : { requeueAfterMs }),
     ...(waitingFor === undefined ? {} : { waitingFor }),
   };
 }
