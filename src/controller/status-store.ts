@@ -2,19 +2,19 @@ import { optionalField as optional } from '../core/optional-field.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import { ownershipLabels } from '../core/render/ownership.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { conditionsFor, type GeoServiceStatus, type Phase } from '../core/status/geoservice-status.js';
+import { conditionsFor, type ObjectStatus, type Phase } from '../core/status/object-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 
 /** What readers of the statuses see: metrics at each scrape, the status API, run --once, the demo. */
 export interface StatusReader {
-  get(key: string): GeoServiceStatus | undefined;
-  values(): IterableIterator<GeoServiceStatus>;
+  get(key: string): ObjectStatus | undefined;
+  values(): IterableIterator<ObjectStatus>;
   readonly size: number;
 }
 
 /** Who hears of every change (metrics count rollouts and drop a pruned object's series). */
 export interface StatusObserver {
-  statusChanged?(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void;
+  statusChanged?(status: ObjectStatus, previous: ObjectStatus | undefined): void;
   statusRemoved?(key: string): void;
 }
 
@@ -23,18 +23,18 @@ export interface StatusObserver {
  * writes it, from what each reconcile returned; everything else reads it through StatusReader.
  */
 export class StatusStore implements StatusReader {
-  private readonly statuses = new Map<string, GeoServiceStatus>();
+  private readonly statuses = new Map<string, ObjectStatus>();
 
   constructor(
     private readonly observer: StatusObserver,
     private readonly clock: () => Date,
   ) {}
 
-  get(key: string): GeoServiceStatus | undefined {
+  get(key: string): ObjectStatus | undefined {
     return this.statuses.get(key);
   }
 
-  values(): IterableIterator<GeoServiceStatus> {
+  values(): IterableIterator<ObjectStatus> {
     return this.statuses.values();
   }
 
@@ -88,13 +88,13 @@ export class StatusStore implements StatusReader {
     }
   }
 
-  private set(next: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
+  private set(next: ObjectStatus, previous: ObjectStatus | undefined): void {
     this.statuses.set(next.key, next);
     this.observer.statusChanged?.(next, previous);
   }
 }
 
-function identity(key: string): Pick<GeoServiceStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
+function identity(key: string): Pick<ObjectStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
   const objectKey = parseKey(key);
   return { key, kind: objectKey.kind, namespace: objectKey.namespace, name: objectKey.name, serviceName: swarmNameOf(objectKey), conditions: [] };
 }

@@ -33,7 +33,7 @@ export function isObjectKind(text: string | undefined): text is ObjectKind {
 }
 
 /** The Swarm name of the object: `<namespace>_<name>`, as `docker stack deploy` names them. */
-export function swarmNameOf(key: ObjectKey): string {
+export function swarmNameOf(key: Pick<ObjectKey, 'namespace' | 'name'>): string {
   return `${key.namespace}_${key.name}`;
 }
 

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { SourceRead } from '../adapters/files/manifest-source.js';
 import type { ControllerObserver } from '../controller/controller.js';
 import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
-import type { GeoServiceStatus } from '../core/status/geoservice-status.js';
+import type { ObjectStatus } from '../core/status/object-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 import type { StatusReader } from '../controller/status-store.js';
 import { kindOfKey, parseKey } from '../core/object-key.js';
@@ -81,7 +81,7 @@ export class KargoMetrics {
     });
     // Read from the controller's statuses at each scrape: a status changes on every reconcile,
     // and 11 labelled gauge writes per reconcile cost more than one pass per scrape.
-    const statuses = (): Iterable<GeoServiceStatus> => this.statuses?.values() ?? [];
+    const statuses = (): Iterable<ObjectStatus> => this.statuses?.values() ?? [];
     new Gauge({
       name: 'kargo_geoservice_condition',
       help: 'Condition of a GeoService: 1 for its current status, 0 for the others',
@@ -192,7 +192,7 @@ export class KargoMetrics {
     this.driftCorrections.inc({ namespace, name });
   }
 
-  private statusChanged(status: GeoServiceStatus, previous: GeoServiceStatus | undefined): void {
+  private statusChanged(status: ObjectStatus, previous: ObjectStatus | undefined): void {
     if (previous === undefined) {
       if (status.kind !== 'GeoService') return;
       this.driftCorrections.inc({ namespace: status.namespace, name: status.name }, 0);

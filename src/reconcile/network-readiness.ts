@@ -1,6 +1,6 @@
 import type { Snapshot } from '../core/snapshot.js';
 import type { ServiceSpec } from '../core/swarm/engine-api.js';
-import type { Phase } from '../core/status/geoservice-status.js';
+import type { Phase } from '../core/status/object-status.js';
 import type { NetworkNames } from './network-names.js';
 
 /** Why a service may not be written yet, and the Network keys it waits for. */

@@ -3,7 +3,7 @@ import { planPolicyOf } from '../core/desired-state.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
-import type { Phase } from '../core/status/geoservice-status.js';
+import type { Phase } from '../core/status/object-status.js';
 import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
 import { networksNotReady } from './network-readiness.js';
 import type { ReconcileContext } from './reconcile-context.js';
@@ -29,7 +29,7 @@ export async function reconcileGeoService(
 ): Promise<ReconcileOutcome> {
   const { swarm, networks, settings } = context;
   const desired = snapshot.desired.get(key);
-  const found = listed ?? (await liveServicesOf(serviceNameOfKey(key), swarm));
+  const found = listed ?? (await liveServicesOf(swarmNameOf(parseKey(key)), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
   const policy = planPolicyOf(snapshot, snapshot.sourceEmpty, settings);
   const live = { services, networkNames: await networks.resolve(services) };
@@ -203,7 +203,7 @@ export function liveServicesByKey(all: readonly Service[], keys: Iterable<string
   const result = new Map<string, Service[]>();
   for (const key of keys) {
     const services = owned.get(key) ?? [];
-    const holder = byName.get(serviceNameOfKey(key));
+    const holder = byName.get(swarmNameOf(parseKey(key)));
     result.set(key, holder === undefined || services.includes(holder) ? services : [...services, holder]);
   }
   return result;
@@ -227,10 +227,5 @@ async function liveServicesOf(name: string, swarm: SwarmPort): Promise<Service[]
  */
 function servicesInReachOf(key: string, services: readonly Service[], wanted: boolean): Service[] {
   return services.filter((service) => wanted || !isManagedByKargo(service.Spec.Labels) || ownerKey(service) === key);
-}
-
-/** The Swarm service name a key's GeoService gets (the renderer names it so too). */
-export function serviceNameOfKey(key: string): string {
-  return swarmNameOf(parseKey(key));
 }
 

@@ -1,4 +1,4 @@
-import type { Phase } from '../core/status/geoservice-status.js';
+import type { Phase } from '../core/status/object-status.js';
 import type { Service } from '../core/swarm/engine-api.js';
 
 /** What one reconcile did and saw; the controller turns it into status, metrics, logs and requeues. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { conditionOf } from '../../src/core/status/geoservice-status.js';
+import { conditionOf } from '../../src/core/status/object-status.js';
 import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { runKargo } from '../support/cli.js';
 import { uniqueName, waitFor } from '../support/swarm.js';

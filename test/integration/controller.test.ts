@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { isManagedByKargo, ownershipLabels } from '../../src/core/render/ownership.js';
-import { conditionOf } from '../../src/core/status/geoservice-status.js';
+import { conditionOf } from '../../src/core/status/object-status.js';
 import { localImages } from '../../src/sandbox/local-images.js';
 import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { testSwarm, uniqueName, waitFor, waitForUpdateState } from '../support/swarm.js';

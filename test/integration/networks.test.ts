@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import { isManagedByKargo, ownershipLabels } from '../../src/core/render/ownership.js';
-import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
+import type { ObjectStatus } from '../../src/core/status/object-status.js';
 import { httpManifest, useKargo, type RunningKargo } from '../support/running-kargo.js';
 import { testSwarm, waitFor } from '../support/swarm.js';
 
@@ -19,11 +19,11 @@ function networkManifest(namespace: string, name: string, spec = '{}'): string {
   return `apiVersion: kargo.io/v1alpha1\nkind: Network\nmetadata: { name: ${name}, namespace: ${namespace} }\nspec: ${spec}\n`;
 }
 
-function networkStatus(k: RunningKargo, name: string): GeoServiceStatus | undefined {
+function networkStatus(k: RunningKargo, name: string): ObjectStatus | undefined {
   return k.operator?.controller.statuses.get(`Network/${k.namespace}/${name}`);
 }
 
-async function waitForNetworkCondition(k: RunningKargo, name: string, type: 'Ready' | 'Stalled', reason?: string): Promise<GeoServiceStatus> {
+async function waitForNetworkCondition(k: RunningKargo, name: string, type: 'Ready' | 'Stalled', reason?: string): Promise<ObjectStatus> {
   return waitFor(`Network ${k.namespace}/${name} ${type} ${reason ?? ''}`, () => {
     const status = networkStatus(k, name);
     const condition = status?.conditions.find((c) => c.type === type && c.status === 'True');

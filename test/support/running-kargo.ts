@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
-import type { GeoServiceStatus } from '../../src/core/status/geoservice-status.js';
+import type { ObjectStatus } from '../../src/core/status/object-status.js';
 import type { ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { afterEach, inject } from 'vitest';
@@ -143,12 +143,12 @@ export class RunningKargo {
     return { status: response.status, body: await response.text() };
   }
 
-  status(name: string): GeoServiceStatus | undefined {
+  status(name: string): ObjectStatus | undefined {
     return this.operator?.controller.statuses.get(`${this.namespace}/${name}`);
   }
 
   /** Waits until the GeoService's condition `type` is True (and returns its status). */
-  async waitForCondition(name: string, type: 'Ready' | 'Stalled' | 'Reconciling', options: WaitOptions = {}): Promise<GeoServiceStatus> {
+  async waitForCondition(name: string, type: 'Ready' | 'Stalled' | 'Reconciling', options: WaitOptions = {}): Promise<ObjectStatus> {
     return waitFor(`${this.namespace}/${name} ${type}`, () => {
       const status = this.status(name);
       return status?.conditions.some((c) => c.type === type && c.status === 'True') === true ? status : undefined;

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Readiness } from '../../controller/operator.js';
 import type { IgnoredDocument, ManifestProblem } from '../../core/manifest/manifest-set.js';
-import type { GeoServiceStatus } from '../../core/status/geoservice-status.js';
+import type { ObjectStatus } from '../../core/status/object-status.js';
 import { describeError } from '../../errors.js';
 import { formatKey, type ObjectKind } from '../../core/object-key.js';
 
 /** What the server shows; the operator provides it. */
 export interface StatusSource {
   readiness(): Readiness;
-  statuses(): readonly GeoServiceStatus[];
+  statuses(): readonly ObjectStatus[];
   revision(): string | undefined;
   manifestProblems(): readonly ManifestProblem[];
   ignoredDocuments(): readonly IgnoredDocument[];
@@ -18,10 +18,10 @@ export interface StatusSource {
 }
 
 /** The list answer of `GET /api/v1/geoservices`, `/api/v1/networks` and `/api/v1/objects` (every kind). */
-export interface GeoServiceList {
+export interface ObjectStatusList {
   readonly revision: string | null;
   readonly ready: boolean;
-  readonly items: readonly GeoServiceStatus[];
+  readonly items: readonly ObjectStatus[];
   readonly manifestErrors: readonly ManifestProblem[];
   readonly ignored: readonly IgnoredDocument[];
 }
@@ -79,7 +79,7 @@ function kindOfCollection(collection: string | undefined): ObjectKind | undefine
   return collection === 'geoservices' ? 'GeoService' : collection === 'networks' ? 'Network' : undefined;
 }
 
-function listOf(source: StatusSource, kind: ObjectKind | undefined): GeoServiceList {
+function listOf(source: StatusSource, kind: ObjectKind | undefined): ObjectStatusList {
   return {
     revision: source.revision() ?? null,
     ready: source.readiness().ready,

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { demoManifestFile } from '../../demo/demo-manifests.js';
 import { humanLogStream } from '../../demo/human-log.js';
-import { isReady } from '../../core/status/geoservice-status.js';
+import { isReady } from '../../core/status/object-status.js';
 import type { StatusReader } from '../../controller/status-store.js';
 import { createLogger } from '../../observability/logger.js';
 import { startRuntime } from '../../runtime/kargo-runtime.js';

@@ -53,7 +53,7 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   // Another Kargo's services are not orphans of this one; a foreign service of a wanted name is still a conflict.
   const services = live.services.filter((service) => !isManagedByKargo(service.Spec.Labels) || inNamespaceScope(ownerKey(service), scope));
   const networks = live.networks.filter((network) => !isManagedByKargo(network.Labels ?? undefined) || inNamespaceScope(networkOwnerKey(network), scope));
-  const plan = planCluster(state, { ...live, services, networks }, planPolicyOf(state, state.desired.length === 0, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
+  const plan = planCluster(state, { ...live, services, networks, everyService: live.services }, planPolicyOf(state, state.desired.length === 0, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
   if (values.output === 'json') {
     io.stdout.write(`${JSON.stringify(planReport(plan, set.problems.length), null, 2)}\n`);
   } else {

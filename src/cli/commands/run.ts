@@ -1,5 +1,5 @@
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
-import { isReady } from '../../core/status/geoservice-status.js';
+import { isReady } from '../../core/status/object-status.js';
 import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
 import { kargoVersion } from '../version.js';
 import { createLogger, type Logger } from '../../observability/logger.js';

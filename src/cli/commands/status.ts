@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { GeoServiceList } from '../../adapters/http/status-server.js';
-import { conditionOf, isReady, type GeoServiceStatus } from '../../core/status/geoservice-status.js';
+import type { ObjectStatusList } from '../../adapters/http/status-server.js';
+import { conditionOf, isReady, type ObjectStatus } from '../../core/status/object-status.js';
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
@@ -29,7 +29,7 @@ export async function statusCommand(argv: readonly string[], io: CliIo, env: Nod
   return list.items.every(isReady) && list.manifestErrors.length === 0 ? ExitCode.Ok : ExitCode.Failed;
 }
 
-async function fetchList(server: string): Promise<GeoServiceList> {
+async function fetchList(server: string): Promise<ObjectStatusList> {
   const url = new URL('/api/v1/objects', server);
   let response: Response;
   try {
@@ -38,16 +38,16 @@ async function fetchList(server: string): Promise<GeoServiceList> {
     throw new KargoError(ErrorCode.ServerUnreachable, `cannot reach Kargo at ${server} (${describeError(error)}): is \`kargo run\` running there? Set --server or KARGO_SERVER`);
   }
   if (!response.ok) throw new KargoError(ErrorCode.ServerUnreachable, `Kargo at ${server} answered ${String(response.status)} for ${url.pathname}`);
-  return (await response.json()) as GeoServiceList;
+  return (await response.json()) as ObjectStatusList;
 }
 
 /** The status list as a table, one object a row, then the manifest errors. */
-export function formatStatusTable(list: GeoServiceList, now: Date, style: Style): string {
+export function formatStatusTable(list: ObjectStatusList, now: Date, style: Style): string {
   const header = ['KIND', 'NAMESPACE', 'NAME', 'READY', 'REPLICAS', 'REVISION', 'AGE', 'MESSAGE'];
   const rows = list.items.map((status) => rowOf(status, now));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
-  const colour = (status: GeoServiceStatus, text: string): string => (isReady(status) ? style.green(text) : conditionOf(status, 'Stalled')?.status === 'True' ? style.red(text) : style.yellow(text));
+  const colour = (status: ObjectStatus, text: string): string => (isReady(status) ? style.green(text) : conditionOf(status, 'Stalled')?.status === 'True' ? style.red(text) : style.yellow(text));
   const lines = [style.bold(line(header)), ...rows.map((row, index) => {
     const status = list.items[index];
     return status === undefined ? line(row) : colour(status, line(row));
@@ -59,7 +59,7 @@ export function formatStatusTable(list: GeoServiceList, now: Date, style: Style)
   return `${lines.join('\n')}\n`;
 }
 
-function rowOf(status: GeoServiceStatus, now: Date): string[] {
+function rowOf(status: ObjectStatus, now: Date): string[] {
   const ready = conditionOf(status, 'Ready');
   const current = status.conditions.find((condition) => condition.status === 'True');
   const replicas = status.desiredTasks === undefined ? '-' : `${String(status.runningTasks ?? 0)}/${String(status.desiredTasks)}`;

@@ -1,4 +1,5 @@
 import { compareCodePoints } from '../render/canonical-json.js';
+import { someOf } from '../list-text.js';
 import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
 import type { Service, ServiceSpec } from '../swarm/engine-api.js';
 import type { ChangeSetEntry } from './change-set.js';
@@ -83,8 +84,7 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
 export function pruneRefusal(policy: PlanPolicy): string | undefined {
   if (policy.unidentifiedFiles.size > 0) {
     const files = [...policy.unidentifiedFiles].sort(compareCodePoints);
-    const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${String(files.length - 3)} more`;
-    return `${named} could not be read far enough to tell which GeoServices ${files.length === 1 ? 'it declares' : 'they declare'}: removing no service until ${files.length === 1 ? 'it loads' : 'they load'}`;
+    return `${someOf(files)} could not be read far enough to tell which GeoServices ${files.length === 1 ? 'it declares' : 'they declare'}: removing no service until ${files.length === 1 ? 'it loads' : 'they load'}`;
   }
   if (policy.sourceEmpty && !policy.allowEmpty) return 'no manifest was loaded: refusing to remove every service (use --allow-empty if that is what you want)';
   return undefined;

@@ -1,4 +1,5 @@
 import { compareCodePoints } from '../render/canonical-json.js';
+import { someOf } from '../list-text.js';
 import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
 import { formatKey, parseKey } from '../object-key.js';
 import type { NetworkCreateRequest, NetworkResource, Service, UpdateState } from '../swarm/engine-api.js';
@@ -100,8 +101,7 @@ export function usersOf(network: NetworkResource, services: readonly Service[]):
 }
 
 function describeUsers(users: readonly string[]): string {
-  const named = users.length <= 3 ? users.join(', ') : `${users.slice(0, 3).join(', ')} and ${String(users.length - 3)} more`;
-  return `${users.length === 1 ? 'service' : 'services'} ${named} ${users.length === 1 ? 'uses' : 'use'} it`;
+  return `${users.length === 1 ? 'service' : 'services'} ${someOf(users)} ${users.length === 1 ? 'uses' : 'use'} it`;
 }
 
 /** The Network key an owned network carries in its labels (`namespace/name`, as a GeoService's key reads). */

@@ -23,8 +23,3 @@ export const adoptAnnotation = 'kargo.io/adopt';
 export function isManagedByKargo(labels: Readonly<Record<string, string>> | undefined): boolean {
   return labels?.[ownershipLabels.managedBy] === managedByKargo;
 }
-
-/** The Swarm service name of a GeoService: `<namespace>_<name>`, as `docker stack deploy` names them. */
-export function serviceNameOf(namespace: string, name: string): string {
-  return `${namespace}_${name}`;
-}

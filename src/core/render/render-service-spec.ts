@@ -8,7 +8,8 @@ import { optionalField as optional } from '../optional-field.js';
 import { canonicalJson, compareCodePoints, sortKeys } from './canonical-json.js';
 import { mergeHealthCheck, renderHealthCheck } from './health-check.js';
 import { networkAttachments } from './network-attachments.js';
-import { managedByKargo, ownershipLabels, provenanceLabels, serviceNameOf } from './ownership.js';
+import { managedByKargo, ownershipLabels, provenanceLabels } from './ownership.js';
+import { swarmNameOf } from '../object-key.js';
 
 /** What rendering needs besides the manifest. */
 export interface RenderContext {
@@ -29,7 +30,7 @@ export function renderServiceSpec(resource: Resource, context: RenderContext): S
   const { namespace, name } = resource.metadata;
   const spec = resource.spec;
   const unhashed: ServiceSpec = {
-    Name: serviceNameOf(namespace, name),
+    Name: swarmNameOf({ namespace, name }),
     Labels: sortKeys({
       ...spec.labels,
       [ownershipLabels.managedBy]: managedByKargo,

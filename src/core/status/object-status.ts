@@ -14,8 +14,8 @@ export interface Condition {
   readonly lastTransitionTime: string;
 }
 
-/** Where one GeoService stands, as served by the status API and exported as metrics. */
-export interface GeoServiceStatus {
+/** Where one owned object (a GeoService, a Network) stands, as served by the status API and exported as metrics. */
+export interface ObjectStatus {
   readonly key: string;
   readonly kind: ObjectKind;
   readonly namespace: string;
@@ -34,7 +34,7 @@ export interface GeoServiceStatus {
   readonly sourceFile?: string;
 }
 
-/** The phase a reconcile leaves a GeoService in; conditions follow from it. */
+/** The phase a reconcile leaves an object in; conditions follow from it. */
 export type Phase =
   | { readonly kind: 'ready' }
   | { readonly kind: 'progressing'; readonly reason: string; readonly message: string }
@@ -74,11 +74,11 @@ export function conditionsFor(phase: Phase, previous: readonly Condition[], now:
 }
 
 /** Whether the Ready condition is True. */
-export function isReady(status: Pick<GeoServiceStatus, 'conditions'>): boolean {
+export function isReady(status: Pick<ObjectStatus, 'conditions'>): boolean {
   return status.conditions.some((condition) => condition.type === 'Ready' && condition.status === 'True');
 }
 
 /** The condition of `type`, if set. */
-export function conditionOf(status: Pick<GeoServiceStatus, 'conditions'>, type: ConditionType): Condition | undefined {
+export function conditionOf(status: Pick<ObjectStatus, 'conditions'>, type: ConditionType): Condition | undefined {
   return status.conditions.find((condition) => condition.type === type);
 }
