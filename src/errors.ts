@@ -15,6 +15,8 @@ export const ErrorCode = {
   NotSwarmManager: 'KARGO_NOT_SWARM_MANAGER',
   /** A git command of the git source failed (fetch, checkout). */
   GitFailed: 'KARGO_GIT_FAILED',
+  /** The git source's URL, ref or path was refused before any git command ran (see git-source-rules.ts). */
+  GitSourceRefused: 'KARGO_GIT_SOURCE_REFUSED',
   /** `kargo status` could not reach a running Kargo's HTTP server. */
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
   /** A values file (--values) could not be read. */

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { valuesFilesOf } from '../adapters/files/values-files.js';
 import { parseDuration } from '../core/manifest/units.js';
 import { ErrorCode, KargoError } from '../errors.js';
-import type { GitSourceSettings } from '../adapters/git/git-sync.js';
+import { checkGitSource, redact, type GitSourceSettings } from '../adapters/git/git-sync.js';
 import { logLevels, type LogLevel } from '../observability/logger.js';
 import { parseNamespaceScope } from '../core/namespace-scope.js';
 
@@ -61,6 +61,8 @@ export const runFlags = {
   'git-dir': { env: 'KARGO_GIT_DIR', type: 'string', default: '/var/lib/kargo/git', help: "Kargo's clone and checkouts (put it on a volume)" },
   'git-credentials-file': { env: 'KARGO_GIT_CREDENTIALS_FILE', type: 'string', help: 'git-credentials file (https://user:token@host), e.g. /run/secrets/git-credentials' },
   'git-ssh-key-file': { env: 'KARGO_GIT_SSH_KEY_FILE', type: 'string', help: 'private key for ssh URLs, e.g. /run/secrets/git-ssh-key' },
+  'git-known-hosts-file': { env: 'KARGO_GIT_KNOWN_HOSTS_FILE', type: 'string', help: "ssh known_hosts file: host keys are then checked strictly (without it, a host's first key is trusted: accept-new)" },
+  'git-allow-local-urls': { env: 'KARGO_GIT_ALLOW_LOCAL_URLS', type: 'boolean', help: 'accept file:// URLs and local paths as --git-url (for tests; default https://, ssh:// and user@host:path only)' },
 } as const satisfies Record<string, Flag>;
 
 /** Help text listing every flag. */
@@ -106,6 +108,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   const gitUrl = text('git-url');
   const credentialsFile = text('git-credentials-file');
   const sshKeyFile = text('git-ssh-key-file');
+  const knownHostsFile = text('git-known-hosts-file');
   const git =
     gitUrl === undefined || gitUrl === ''
       ? undefined
@@ -115,9 +118,13 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
           path: text('git-path') ?? '',
           dir: text('git-dir') ?? '/var/lib/kargo/git',
           intervalMs: duration('git-interval'),
+          ...(bool('git-allow-local-urls') ? { allowLocal: true } : {}),
           ...(credentialsFile === undefined ? {} : { credentialsFile }),
           ...(sshKeyFile === undefined ? {} : { sshKeyFile }),
+          ...(knownHostsFile === undefined ? {} : { knownHostsFile }),
         };
+  const gitRefusal = git === undefined ? undefined : checkGitSource(git);
+  if (gitRefusal !== undefined) throw usage(redact(gitRefusal));
   return {
     manifests: text('manifests') ?? '.',
     values: valuesFilesOf(valuesFlags, env[runFlags.values.env]).map((path) => resolve(path)),

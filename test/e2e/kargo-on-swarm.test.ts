@@ -115,6 +115,7 @@ services:
       DOCKER_SOCKET: socket,
       DOCKER_GID: String(statSync(socket).gid),
       KARGO_GIT_URL: '/srv/manifests.git',
+      KARGO_GIT_ALLOW_LOCAL_URLS: 'true',
       KARGO_GIT_PATH: 'geo',
       KARGO_GIT_INTERVAL: '1m',
       KARGO_PORT: '19469',

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conditionOf } from '../../src/core/status/object-status.js';
@@ -71,6 +74,33 @@ describe('kargo run keeps services safe', () => {
       (await k.services()).has(`${k.namespace}_alpha`) ? undefined : true,
     );
     expect([...(await k.services()).keys()].sort()).toEqual([`${k.namespace}_beta`, `${k.namespace}_gamma`]);
+  });
+
+  it('reports hostile files beside valid manifests, converges the valid ones and prunes nothing', async () => {
+    const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha'), 'b.yaml': (ns) => httpManifest(ns, 'beta') });
+    await k.waitForCondition('beta', 'Ready');
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
+    try {
+      // beta's manifest goes while hostile files arrive: nothing may be pruned until they are fixed.
+      k.remove('b.yaml');
+      symlinkSync('/dev/zero', join(k.dir, 'zero.yaml'));
+      symlinkSync('/etc', join(k.dir, 'etc'));
+      execFileSync('mkfifo', [join(k.dir, 'pipe.yaml')]);
+      k.write('deep.yaml', '['.repeat(1024 * 1024 - 1));
+      k.write('docs.yaml', '---\n'.repeat(200_000));
+      k.write('c.yaml', httpManifest(k.namespace, 'gamma'));
+      await k.waitForCondition('gamma', 'Ready');
+      const { body } = await k.get('/api/v1/geoservices');
+      for (const code of ['outside-root', 'not-a-regular-file', 'yaml-too-deep', 'too-many-documents']) expect(body).toContain(code);
+      await k.operator?.controller.resync();
+      expect((await k.services()).has(`${k.namespace}_beta`)).toBe(true);
+      expect(k.swarm.writes.remove).toBe(0);
+    } finally {
+      clearInterval(sampler);
+    }
+    console.log(`peak RSS of the test process (Kargo in-process) with hostile files: ${String(Math.round(peakRss / 1024 / 1024))} MiB`);
+    expect(peakRss).toBeLessThan(512 * 1024 * 1024);
   });
 
   it('does not remove services when the directory is emptied', async () => {

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
+import { GitSync } from '../../src/adapters/git/git-sync.js';
+import { ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import { GitRepo } from '../support/git-repo.js';
@@ -49,7 +51,7 @@ describe('the git source', () => {
       logger,
       version: 'test',
       listen: '127.0.0.1:0',
-      git: { url: repo.bare, ref: 'main', path: 'geo', dir: gitDir, intervalMs: 0 },
+      git: { url: repo.bare, allowLocal: true, ref: 'main', path: 'geo', dir: gitDir, intervalMs: 0 },
       settings: { manifests: 'unused', workers: 4, backoffBaseMs: 200, backoffCapMs: 2000, prune: true, allowEmpty: false, namespaces: new Set([namespace]), retryFailures: true, debounceMs: 50, resyncMs: 0, watch: true },
     });
     await runtime.started;
@@ -71,6 +73,19 @@ describe('the git source', () => {
     await waitFor('the revert to be applied', async () => ((await envOf('alpha'))?.includes('RESPONSE=hello') === true ? true : undefined));
     await waitFor('the status to show the revert', () => (observedRevision('alpha') === reverted ? true : undefined));
     expect(readdirSync(join(gitDir, 'worktrees')).length).toBeLessThanOrEqual(2);
+  });
+
+  it('refuses a hostile ref before running git, and keeps the checkout it has', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kargo-hostile-ref-'));
+    const marker = join(dir, 'pwned');
+    try {
+      const sync = new GitSync({ url: repo.bare, allowLocal: true, ref: `--upload-pack=touch ${marker}`, path: '', dir: gitDir }, createLogger('silent'));
+      await expect(sync.sync()).rejects.toMatchObject({ code: ErrorCode.GitSourceRefused });
+      expect(existsSync(marker)).toBe(false);
+      expect(readdirSync(join(gitDir, 'worktrees')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('logs each switch of commit', () => {

@@ -671,7 +671,7 @@ describe('findManifestFiles', () => {
     await put('repo/README.md', '# not a manifest');
     await put('repo/notes.txt', 'kind: GeoService');
     const { found } = await findManifestFiles([join(root, 'repo')]);
-    expect(found).toEqual(expected);
+    expect(found.map((file) => file.path)).toEqual(expected);
   });
 
   it('skips hidden directories such as .git and hidden files', async () => {
@@ -679,22 +679,29 @@ describe('findManifestFiles', () => {
     await put('repo/.git/objects/pack.yaml');
     await put('repo/.hidden.yaml');
     const { found } = await findManifestFiles([join(root, 'repo')]);
-    expect(found).toEqual([visible]);
+    expect(found.map((file) => file.path)).toEqual([visible]);
   });
 
-  it('follows a symlinked directory, as a git-sync checkout is', async () => {
-    await put('checkouts/rev-1/geo/wms.yaml');
-    await mkdir(join(root, 'repo'));
-    await symlink(join(root, 'checkouts', 'rev-1'), join(root, 'repo', 'current'));
+  it('follows a symlinked directory inside the root, as a git-sync checkout is', async () => {
+    await put('repo/.worktrees/rev-1/geo/wms.yaml');
+    await symlink(join(root, 'repo', '.worktrees', 'rev-1'), join(root, 'repo', 'current'));
     const { found } = await findManifestFiles([join(root, 'repo')]);
-    expect(found).toEqual([join(root, 'repo', 'current', 'geo', 'wms.yaml')]);
+    expect(found.map((file) => file.path)).toEqual([join(root, 'repo', 'current', 'geo', 'wms.yaml')]);
+  });
+
+  it('takes a root that is itself a symlink (git-sync swaps it) as the real directory it names', async () => {
+    await put('checkouts/rev-1/geo/wms.yaml');
+    await symlink(join(root, 'checkouts', 'rev-1'), join(root, 'current'));
+    const { found, missing } = await findManifestFiles([join(root, 'current')]);
+    expect(found.map((file) => file.path)).toEqual([join(root, 'current', 'geo', 'wms.yaml')]);
+    expect(missing).toEqual([]);
   });
 
   it('walks a symlink that points back up the tree only once', async () => {
     const only = await put('repo/app.yaml');
     await symlink(join(root, 'repo'), join(root, 'repo', 'loop'));
     const { found } = await findManifestFiles([join(root, 'repo')]);
-    expect(found).toEqual([only]);
+    expect(found.map((file) => file.path)).toEqual([only]);
   });
 
   it('reports a path that does not exist as unreadable instead of failing', async () => {

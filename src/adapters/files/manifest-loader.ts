@@ -1,6 +1,6 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { combineParsedFiles, defaultParseLimits, parseManifestFile, type ParseLimits } from '../../core/manifest/parse-manifests.js';
-import type { ManifestSet } from '../../core/manifest/manifest-set.js';
+import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../core/manifest/manifest-set.js';
 import { manifestValidators } from '../../core/manifest/manifest-validators.js';
 import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
@@ -11,9 +11,14 @@ import { readValuesFiles } from './values-files.js';
 export type ManifestLoader = (paths: readonly string[]) => Promise<ManifestSet>;
 
 export interface ManifestLoaderOptions {
-  readonly limits?: ParseLimits;
+  /** Over the defaults (defaultParseLimits), limit by limit. */
+  readonly limits?: Partial<ParseLimits>;
   /** Values files (`--values`), read again at every read: later files win. */
   readonly valuesFiles?: readonly string[];
+}
+
+function overBudget(path: string, limits: ParseLimits): ManifestFile {
+  return { path, refused: ManifestProblemCode.ReadTooLarge, reason: `not read: the files of this read pass ${String(limits.maxTotalBytes)} bytes` };
 }
 
 /** Files read between two turns of the event loop, so that a big directory never stalls it. */
@@ -29,19 +34,26 @@ const noValues: ReadonlyMap<string, string> = new Map();
  * among a thousand costs the reading, not the parsing, of the others.
  */
 export function createManifestLoader(options: ManifestLoaderOptions = {}): ManifestLoader {
-  const limits = options.limits ?? defaultParseLimits;
+  const limits: ParseLimits = { ...defaultParseLimits, ...options.limits };
   const valuesFiles = options.valuesFiles ?? [];
   let parsedByPath = new Map<string, ParsedWithValues>();
   let parsedWithValues = '';
   return async (paths) => {
     const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
     const valuesKey = values?.revision ?? '';
-    const { found, missing } = await findManifestFiles(paths);
+    const { found, missing } = await findManifestFiles(paths, limits.maxFiles);
     const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits));
     const next = new Map<string, ParsedWithValues>();
-    for (const [index, path] of found.entries()) {
+    let totalBytes = 0;
+    for (const [index, entry] of found.entries()) {
       if (index > 0 && index % filesPerTurn === 0) await nextTick();
-      const file = readManifestFile(path, limits.maxFileBytes);
+      const { path } = entry;
+      let file = totalBytes > limits.maxTotalBytes ? overBudget(path, limits) : readManifestFile(entry, limits.maxFileBytes);
+      if ('text' in file) {
+        totalBytes += Buffer.byteLength(file.text);
+        // The file that crosses the budget is refused too, and every file after it is not even read.
+        if (totalBytes > limits.maxTotalBytes) file = overBudget(path, limits);
+      }
       const previous = parsedByPath.get(path);
       const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text) && (!previous.usesValues || valuesKey === parsedWithValues);
       const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits);

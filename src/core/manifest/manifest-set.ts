@@ -30,6 +30,17 @@ export const ManifestProblemCode = {
   /** A value that is not one YAML value where it is substituted (it brings YAML syntax). */
   ValueChangesStructure: 'value-changes-structure',
   UnknownNetwork: 'unknown-network',
+  /** A file or directory whose real path (symlinks resolved) is outside the manifests root: not followed. */
+  OutsideRoot: 'outside-root',
+  /** A FIFO, device, socket (or a symlink to one): never opened for reading. */
+  NotARegularFile: 'not-a-regular-file',
+  /** A file past the limit of files per read (ParseLimits.maxFiles): not read. */
+  TooManyFiles: 'too-many-files',
+  /** A file past the limit of bytes per read (ParseLimits.maxTotalBytes): not read. */
+  ReadTooLarge: 'read-too-large',
+  YamlTooDeep: 'yaml-too-deep',
+  TooManyDocuments: 'too-many-documents',
+  TooManyNodes: 'too-many-nodes',
 } as const;
 
 export type ManifestProblemCode = (typeof ManifestProblemCode)[keyof typeof ManifestProblemCode];
@@ -81,11 +92,15 @@ export interface ManifestSet {
   readonly valuesRevision?: string;
 }
 
-/** A file handed to the parser: its text, or its size when it was too large to read. */
+/** Why the reader refused a file without reading it (a manifest problem code). */
+export type FileRefusal = typeof ManifestProblemCode.OutsideRoot | typeof ManifestProblemCode.NotARegularFile | typeof ManifestProblemCode.TooManyFiles | typeof ManifestProblemCode.ReadTooLarge;
+
+/** A file handed to the parser: its text, or why it was not read. */
 export type ManifestFile =
   | { readonly path: string; readonly text: string }
   | { readonly path: string; readonly sizeBytes: number; readonly tooLarge: true }
-  | { readonly path: string; readonly unreadable: string };
+  | { readonly path: string; readonly unreadable: string }
+  | { readonly path: string; readonly refused: FileRefusal; readonly reason: string };
 
 export const defaultNamespace = 'default';
 

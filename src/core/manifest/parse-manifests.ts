@@ -17,20 +17,37 @@ import type { ManifestValidators } from './manifest-validators.js';
 import { describeValue } from './schema-validator.js';
 import { checkGeoService, checkNetwork, publishedPorts } from './semantic-rules.js';
 import { locateField } from './yaml-locations.js';
+import { checkYamlShape, type YamlShapeLimits } from './yaml-shape.js';
 import { contentRevision as contentRevisionOf, textDigest } from '../source-revision.js';
 
 export const geoServiceApiVersion = 'kargo.io/v1alpha1';
 export const geoServiceKind = 'GeoService';
 
-/** Caps that keep a hostile or mistaken file from exhausting memory. */
-export interface ParseLimits {
-  /** Files larger than this are refused (the reader does not even read them). */
+/**
+ * Caps that keep a hostile or mistaken file from exhausting memory or time: past one, the file
+ * (or the read) is a manifest problem naming the file and the limit. Measured: the worst 1 MiB
+ * texts within these limits parse in well under 100 MB of heap.
+ */
+export interface ParseLimits extends YamlShapeLimits {
+  /** Files larger than this are refused (the reader reads at most this many bytes plus one). */
   readonly maxFileBytes: number;
   /** Alias expansions per document: a "billion laughs" document stops here. */
   readonly maxAliasCount: number;
+  /** Manifest files per read; the files past it (in path order) are not read. */
+  readonly maxFiles: number;
+  /** Bytes of all the files of one read; the files past it are not read. */
+  readonly maxTotalBytes: number;
 }
 
-export const defaultParseLimits: ParseLimits = { maxFileBytes: 1024 * 1024, maxAliasCount: 100 };
+export const defaultParseLimits: ParseLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxAliasCount: 100,
+  maxDepth: 64,
+  maxDocuments: 1000,
+  maxNodes: 50_000,
+  maxFiles: 10_000,
+  maxTotalBytes: 64 * 1024 * 1024,
+};
 
 /**
  * One file's documents, parsed and checked on their own: everything but the rules between
@@ -69,6 +86,8 @@ export function parseManifestFile(file: ManifestFile, validators: ManifestValida
     problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.sizeBytes} bytes; the limit is ${limits.maxFileBytes}`));
   } else if ('unreadable' in file) {
     problems.push(fileProblem(file.path, ManifestProblemCode.FileUnreadable, `cannot read file: ${file.unreadable}`));
+  } else if ('refused' in file) {
+    problems.push(fileProblem(file.path, file.refused, file.reason));
   } else if (file.text.length > limits.maxFileBytes) {
     problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.text.length} bytes; the limit is ${limits.maxFileBytes}`));
   } else {
@@ -109,6 +128,13 @@ interface FileResults {
 
 function parseFile(file: string, text: string, validators: ManifestValidators, limits: ParseLimits, results: FileResults): void {
   const { problems, ignored } = results;
+  const violation = checkYamlShape(text, limits);
+  if (violation !== undefined) {
+    // Refused before the parser builds anything: the whole file, like one that does not parse.
+    const position = positionOf(text, violation.offset);
+    problems.push({ file, ...position, code: shapeCodes[violation.limit], message: `${violation.message}; refusing the file`, field: '' });
+    return;
+  }
   const lines = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (!Array.isArray(documents)) return; // an empty stream
@@ -205,6 +231,19 @@ function toPlainValue(document: Document, limits: ParseLimits): unknown {
   } catch (error) {
     return new Error(`too many YAML alias expansions (more than ${limits.maxAliasCount}); refusing the document (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+const shapeCodes = { depth: ManifestProblemCode.YamlTooDeep, documents: ManifestProblemCode.TooManyDocuments, nodes: ManifestProblemCode.TooManyNodes } as const;
+
+/** Whether a problem is a refusal of the text's shape (see checkYamlShape): the text was not parsed. */
+export function isShapeRefusal(code: ManifestProblemCode): boolean {
+  return (Object.values(shapeCodes) as string[]).includes(code);
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
 function firstLine(text: string): string {

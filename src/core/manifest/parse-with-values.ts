@@ -1,6 +1,6 @@
 import type { Document } from 'yaml';
 import { defaultNamespace, ManifestProblemCode, type ManifestFile, type ManifestProblem, type SourceLocation } from './manifest-set.js';
-import { defaultParseLimits, parseManifestFile, type ParsedFile, type ParseLimits } from './parse-manifests.js';
+import { defaultParseLimits, isShapeRefusal, parseManifestFile, type ParsedFile, type ParseLimits } from './parse-manifests.js';
 import type { ManifestValidators } from './manifest-validators.js';
 import { formatKey, isObjectKind } from '../object-key.js';
 import { originalPosition, substituteValues, type ReferenceIssue, type SubstitutedSpan, type Values } from './substitute-values.js';
@@ -32,6 +32,8 @@ export function parseManifestFileWithValues(file: ManifestFile, values: Values, 
   if (substitution.spans.length === 0) return asWritten();
   const { spans } = substitution;
   const parsed = parseManifestFile({ path: file.path, text: substitution.text }, validate, limits);
+  // A text refused for its shape is never handed to the parser, with values or without.
+  if (parsed.problems.some((problem) => isShapeRefusal(problem.code))) return asWritten();
   const documents = parseDocuments(substitution.text);
   const issues = referenceIssues(file.text, substitution, documents);
   const back = <T extends SourceLocation>(location: T): T => ({ ...location, ...originalPosition(spans, location.line, location.column) });
