@@ -13,7 +13,7 @@ import { desiredStateOf, planPolicyOf } from '../../src/core/desired-state.js';
 import { pruneRefusal } from '../../src/core/diff/plan-changes.js';
 import type { ManifestSet } from '../../src/core/manifest/manifest-set.js';
 import { defaultParseLimits } from '../../src/core/manifest/parse-manifests.js';
-import { checkYamlShape } from '../../src/core/manifest/yaml-shape.js';
+import { checkYamlShape, scanTokens } from '../../src/core/manifest/yaml-shape.js';
 import { httpManifest } from '../support/running-kargo.js';
 
 let base = '';
@@ -116,6 +116,24 @@ describe('the loader limits what one file may hold', () => {
   it('accepts brackets, quotes and deep text inside strings and block scalars', () => {
     const text = ['a: "[[[[[[ \\" ]"', "b: '{{{{ '' '", 'c: |', `  ${'['.repeat(500)}`, '  " unclosed', `d: [${'[1], '.repeat(100)}]`].join('\n');
     expect(checkYamlShape(text, defaultParseLimits)).toBeUndefined();
+  });
+
+  // Small texts take the character scan's shortcut when they are within every limit: it must
+  // never let through what the lexer would refuse, right at the edge of each limit.
+  it.each([
+    ['brackets', (n: number) => '['.repeat(n)],
+    ['brackets after a key', (n: number) => `a: ${'['.repeat(n)}`],
+    ['block indicators on a line', (n: number) => '- '.repeat(n)],
+    ['indentation', (n: number) => Array.from({ length: n }, (_, depth) => `${' '.repeat(depth)}k:`).join('\n')],
+    ['documents', (n: number) => `a: 1\n${'---\na: 1\n'.repeat(n * 16)}`],
+    ['empty list items', (n: number) => '-\n'.repeat(n * 400)],
+    ['flow items', (n: number) => `[${'0,'.repeat(n * 400)}]`],
+  ])('never accepts %s the lexer refuses', (_, make) => {
+    for (let n = 55; n <= 75; n++) {
+      const text = make(n);
+      const lexed = scanTokens(text, defaultParseLimits)?.limit;
+      if (lexed !== undefined) expect(checkYamlShape(text, defaultParseLimits)?.limit).toBe(lexed);
+    }
   });
 
   it('names the line where the limit was passed', async () => {

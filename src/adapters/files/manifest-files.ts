@@ -65,8 +65,10 @@ export function readManifestFile(file: FoundFile, maxFileBytes: number): Manifes
     if (info.size > maxFileBytes) return { path, sizeBytes: info.size, tooLarge: true };
     const chunks: Buffer[] = [];
     let length = 0;
+    // The first read is sized by fstat (plus one byte, to see a file that grew): a manifest of a
+    // few hundred bytes costs no 64 KiB buffer (1,000 of those made the garbage collector run).
     while (length <= maxFileBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxFileBytes + 1 - length));
+      const chunk = Buffer.allocUnsafe(Math.min(length === 0 ? info.size + 1 : 64 * 1024, maxFileBytes + 1 - length));
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
