@@ -66,7 +66,7 @@ export class Controller {
   private readonly failures: ExponentialBackoff;
   private readonly progress = new ExponentialBackoff(firstProgressPollMs, maxProgressPollMs);
   private readonly context: ReconcileContext;
-  /** Networks no manifest wants that a service still uses: any service change may free them. */
+  /** Networks no manifest wants that a service still uses; a change to a service may free them. */
   private readonly networksInUse = new Set<string>();
   /** Swarm service name → key, for events, which name services rather than GeoServices. */
   private readonly keysByName = new Map<string, string>();

@@ -9,7 +9,7 @@ export type ClusterPlanStep = PlanStep | NetworkPlanStep;
 /** The cluster as a whole-cluster plan reads it. */
 export interface ClusterLiveState extends LiveState {
   readonly networks: readonly NetworkResource[];
-  /** Every service, another Kargo's too: any of them may use a network, which keeps it. */
+  /** Every service, another Kargo's too, since each of them may use a network, which keeps it. */
   readonly everyService: readonly Service[];
 }
 
