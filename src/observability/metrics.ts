@@ -89,13 +89,7 @@ export class KargoMetrics {
       registers,
       collect() {
         this.reset();
-        for (const { kind, namespace, name, conditions } of statuses()) {
-          if (kind !== 'GeoService') continue;
-          for (const type of conditionTypes) {
-            const current = conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
-            for (const status of conditionStatuses) this.set({ namespace, name, type, status }, status === current ? 1 : 0);
-          }
-        }
+        setConditionSeries(statuses(), ({ kind, namespace, name }) => (kind === 'GeoService' ? { namespace, name } : undefined), (labels, value) => this.set(labels, value));
       },
     });
     new Gauge({
@@ -105,12 +99,7 @@ export class KargoMetrics {
       registers,
       collect() {
         this.reset();
-        for (const { kind, namespace, name, conditions } of statuses()) {
-          for (const type of conditionTypes) {
-            const current = conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
-            for (const status of conditionStatuses) this.set({ kind, namespace, name, type, status }, status === current ? 1 : 0);
-          }
-        }
+        setConditionSeries(statuses(), ({ kind, namespace, name }) => ({ kind, namespace, name }), (labels, value) => this.set(labels, value));
       },
     });
     new Gauge({
@@ -209,5 +198,20 @@ export class KargoMetrics {
   private statusRemoved(key: string): void {
     const { kind, namespace, name } = parseKey(key);
     if (kind === 'GeoService') this.driftCorrections.remove({ namespace, name });
+  }
+}
+
+/**
+ * One series per condition type and status of each object `identify` names (1 for its current
+ * status, 0 for the others), so that an alert on `== 1` sees every state change.
+ */
+function setConditionSeries(statuses: Iterable<ObjectStatus>, identify: (status: ObjectStatus) => Record<string, string> | undefined, set: (labels: Record<string, string>, value: number) => void): void {
+  for (const status of statuses) {
+    const identity = identify(status);
+    if (identity === undefined) continue;
+    for (const type of conditionTypes) {
+      const current = status.conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
+      for (const value of conditionStatuses) set({ ...identity, type, status: value }, value === current ? 1 : 0);
+    }
   }
 }

@@ -1,9 +1,12 @@
 import { planPolicyOf } from '../core/desired-state.js';
 import { pruneRefusal } from '../core/diff/plan-changes.js';
-import { networkOwnerKey, planNetworks, type NetworkPlanStep } from '../core/diff/plan-networks.js';
+import { networkFieldChanges } from '../core/diff/comparable-network.js';
+import { planNetworks, type DesiredNetwork, type NetworkPlanStep } from '../core/diff/plan-networks.js';
+import { isManagedByKargo } from '../core/render/ownership.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Snapshot } from '../core/snapshot.js';
-import type { NetworkResource } from '../core/swarm/engine-api.js';
+import type { NetworkResource, Service } from '../core/swarm/engine-api.js';
+import type { SwarmPort } from './swarm-port.js';
 import { describeError } from '../errors.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { outcome, type ReconcileOutcome } from './reconcile-outcome.js';
@@ -18,13 +21,23 @@ export async function reconcileNetwork(key: string, snapshot: Snapshot, context:
   const desired = snapshot.networks.get(key);
   const name = swarmNameOf(parseKey(key));
   // The name filter matches parts of names: keep the network of exactly this name.
-  const [found, services] = await Promise.all([swarm.listNetworks({ name: [name] }), swarm.listServices()]);
-  const live = { networks: found.filter((network) => network.Name === name), services };
+  const networks = (await swarm.listNetworks({ name: [name] })).filter((network) => network.Name === name);
+  const live = { networks, services: await servicesThatMatter(networks[0], desired, swarm) };
   const policy = planPolicyOf(snapshot, snapshot.sourceEmpty, settings);
   const steps = planNetworks(desired === undefined ? [] : [desired], live, policy, settings.prune ? pruneRefusal(policy) : undefined);
   let result: ReconcileOutcome | undefined;
   for (const step of steps) result = await applyNetworkStep(step, context);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
+}
+
+/**
+ * Who uses a network matters only to change or remove it: creating a missing network, or finding
+ * one unchanged (every resync, for every namespace's default network), lists no service at all.
+ */
+async function servicesThatMatter(network: NetworkResource | undefined, desired: DesiredNetwork | undefined, swarm: SwarmPort): Promise<Service[]> {
+  if (network === undefined) return [];
+  if (desired !== undefined && isManagedByKargo(network.Labels ?? undefined) && networkFieldChanges(desired.spec, network).length === 0) return [];
+  return swarm.listServices();
 }
 
 async function applyNetworkStep(step: NetworkPlanStep, context: ReconcileContext): Promise<ReconcileOutcome> {
@@ -38,14 +51,14 @@ async function applyNetworkStep(step: NetworkPlanStep, context: ReconcileContext
       return outcome(key, { kind: 'ready' }, { action: 'created' });
     case 'update': {
       // Planned only while no service uses it; the engine refuses the removal if one joined since.
-      const refused = await removeUnlessInUse(step.network, context);
+      const refused = await removeUnlessInUse(key, step.network, context);
       if (refused !== undefined) return refused;
       await swarm.createNetwork(step.spec);
       networks.forget();
       return outcome(key, { kind: 'ready' }, { action: 'recreated', changedFields: step.entry.changes.map((change) => change.path) });
     }
     case 'delete': {
-      const refused = await removeUnlessInUse(step.network, context);
+      const refused = await removeUnlessInUse(key, step.network, context);
       if (refused !== undefined) return refused;
       networks.forget();
       return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
@@ -65,8 +78,7 @@ async function applyNetworkStep(step: NetworkPlanStep, context: ReconcileContext
  * in service specs (a container on an attachable network). A removal refused again and again is
  * held, with the engine's words, and tried again after a backoff.
  */
-async function removeUnlessInUse(network: NetworkResource, context: ReconcileContext): Promise<ReconcileOutcome | undefined> {
-  const key = networkOwnerKey(network);
+async function removeUnlessInUse(key: string, network: NetworkResource, context: ReconcileContext): Promise<ReconcileOutcome | undefined> {
   const signature = `remove|${network.Id}`;
   const heldFor = context.removals.heldFor(key, signature);
   const held = (why: string, requeueAfterMs: number): ReconcileOutcome =>
