@@ -39,8 +39,8 @@ export function renderTypes(schema: SchemaNode, crd: CrdSource): string {
     return name;
   };
   const inlineType = (node: SchemaNode, path: string, depth: number): string => {
-    if (node.oneOf !== undefined) {
-      return node.oneOf.map((branch) => inlineType(branch, path, depth)).join(' | ');
+    if (isTypeUnion(node)) {
+      return (node.oneOf ?? []).map((branch) => inlineType(branch, path, depth)).join(' | ');
     }
     if (node.enum !== undefined) return node.enum.map((value) => `'${value}'`).join(' | ');
     switch (node.type) {
@@ -78,6 +78,20 @@ export function renderTypes(schema: SchemaNode, crd: CrdSource): string {
   return `${header(crd.crdPath)}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
 }
 
+/**
+ * A `oneOf` of types (a string or a list), as opposed to a `oneOf` of `required` lists on an
+ * object, which only says which of its fields are alternatives (`file` or `content`).
+ */
+function isTypeUnion(node: SchemaNode): boolean {
+  return node.oneOf?.some((branch) => branch.type !== undefined || branch.enum !== undefined || branch.oneOf !== undefined) ?? false;
+}
+
+/** `exactly one of file, content` for a `oneOf` of `required` lists. */
+function alternatives(node: SchemaNode): string {
+  if (node.oneOf === undefined || isTypeUnion(node)) return '';
+  return ` Exactly one of ${node.oneOf.map((branch) => (branch.required ?? []).join(' and ')).join(', ')}.`;
+}
+
 function wrap(type: string): string {
   return type.includes('|') ? `(${type})` : type;
 }
@@ -101,7 +115,7 @@ export function renderJsonSchema(schema: SchemaNode, crd: CrdSource): string {
 export function renderReference(schema: SchemaNode): string {
   const rows: string[] = ['| field | type | required | description |', '|---|---|---|---|'];
   const visit = (node: SchemaNode, path: string, required: boolean): void => {
-    if (path !== '') rows.push(`| \`${path}\` | ${describeType(node)} | ${required ? 'yes' : ''} | ${cell(node.description)} |`);
+    if (path !== '') rows.push(`| \`${path}\` | ${describeType(node)} | ${required ? 'yes' : ''} | ${cell(node.description)}${cell(alternatives(node.items ?? {}))} |`);
     const objectBranch = node.type === 'object' ? node : node.oneOf?.find((branch) => branch.type === 'object');
     const arrayBranch = node.type === 'array' ? node : node.oneOf?.find((branch) => branch.type === 'array');
     for (const [key, child] of Object.entries(objectBranch?.properties ?? {})) {
@@ -120,7 +134,7 @@ export function renderReference(schema: SchemaNode): string {
 }
 
 function describeType(node: SchemaNode): string {
-  if (node.oneOf !== undefined) return node.oneOf.map(describeType).join(' or ');
+  if (isTypeUnion(node)) return (node.oneOf ?? []).map(describeType).join(' or ');
   if (node.enum !== undefined) return node.enum.map((value) => `\`${value}\``).join(', ');
   const format = node['x-kargo-format'];
   if (format !== undefined) return format;

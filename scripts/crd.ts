@@ -29,6 +29,8 @@ export const geoServiceCrd: CrdSource = {
     'spec.ports[]': 'PortSpec',
     'spec.networks[]': 'NetworkAttachmentSpec',
     'spec.volumes[]': 'VolumeSpec',
+    'spec.configs[]': 'ConfigFileSpec',
+    'spec.secrets[]': 'SecretFileSpec',
     'spec.resources': 'ResourcesSpec',
     'spec.resources.limits': 'ResourceAmountsSpec',
     'spec.placement': 'PlacementSpec',

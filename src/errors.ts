@@ -21,6 +21,8 @@ export const ErrorCode = {
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
   /** A values file (--values) could not be read. */
   ValuesFileUnreadable: 'KARGO_VALUES_FILE_UNREADABLE',
+  /** The age identity file (--age-identity-file) could not be read or holds no identity. */
+  AgeIdentityUnreadable: 'KARGO_AGE_IDENTITY_UNREADABLE',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
 } as const;

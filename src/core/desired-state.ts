@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { ManifestSet } from './manifest/manifest-set.js';
 import { adoptAnnotation } from './render/ownership.js';
 import { renderServiceSpec } from './render/render-service-spec.js';
+import { renderFileMounts } from './render/file-objects.js';
 import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-network-spec.js';
 import { networkKeysOf } from './render/network-attachments.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
@@ -34,11 +35,13 @@ export function relativeSourceFile(root: string, file: string): string {
  */
 export function desiredStateOf(set: ManifestSet, root: string, revision: string): DesiredState {
   const relative = (file: string): string => relativeSourceFile(root, file);
-  const desired = set.manifests.map(({ key, resource, source }) => {
-    const spec = renderServiceSpec(resource, { revision, sourceFile: relative(source.file) });
+  const desired = set.manifests.map(({ key, resource, source, contents }) => {
+    const fileMounts = renderFileMounts(resource, contents);
+    const spec = renderServiceSpec(resource, { revision, sourceFile: relative(source.file), fileMounts });
     return {
       key,
       spec: { ...spec, Name: spec.Name ?? key },
+      files: fileMounts.objects,
       adopt: resource.metadata.annotations?.[adoptAnnotation] === 'true',
       suspended: resource.spec.suspend === true,
     };

@@ -126,6 +126,25 @@ const restart = (fields: Patch): Patch => spec({ restart: fields });
 const port = (fields: Patch): Patch => spec({ ports: [fields] });
 const volume = (fields: Patch): Patch => spec({ volumes: [fields] });
 const network = (item: Json): Patch => spec({ networks: [item] });
+const config = (fields: Patch): Patch => spec({ configs: [fields] });
+const secret = (fields: Patch): Patch => spec({ secrets: [fields] });
+
+/** The uid, gid and mode rows of spec.configs or spec.secrets, on an entry that is otherwise valid. */
+function ownerRows(list: 'configs' | 'secrets', entry: Patch): FieldRow[] {
+  const item = (fields: Patch): Patch => spec({ [list]: [{ ...entry, ...fields }] });
+  return [
+    ...(['uid', 'gid'] as const).map((field) => ({
+      field: `spec.${list}[].${field}`,
+      valid: item({ [field]: '1000' }),
+      invalid: [bad(item({ [field]: 1000 }), `spec.${list}[0].${field}`, 'must be a string, not 1000'), bad(item({ [field]: 'www' }), `spec.${list}[0].${field}`, 'must be a numeric id in quotes, e.g. "1000", not "www"')],
+    })),
+    {
+      field: `spec.${list}[].mode`,
+      valid: item({ mode: '0440' }),
+      invalid: [bad(item({ mode: 440 }), `spec.${list}[0].mode`, 'must be a string, not 440'), bad(item({ mode: '0999' }), `spec.${list}[0].mode`, 'must be an octal mode in quotes, e.g. "0440", not "0999"')],
+    },
+  ];
+}
 const envList = (...items: Json[]): Patch => spec({ env: items });
 const longName = 'a'.repeat(64);
 
@@ -373,6 +392,69 @@ const fieldRows: readonly FieldRow[] = [
       bad(volume({ type: 'volume', source: 'data', target: '/data', size: '1G' }), 'spec.volumes[0].size', 'size applies only to a tmpfs', InvalidField),
     ],
   },
+  {
+    field: 'spec.configs',
+    valid: spec({ configs: [{ file: './mapfiles/roads.map', target: '/etc/mapserver/roads.map' }, { content: 'x', target: '/etc/x' }] }),
+    invalid: [
+      bad(spec({ configs: { file: 'a', target: '/a' } }), 'spec.configs', 'must be a list, not a map'),
+      bad(config({ target: '/a' }), 'spec.configs[0]', 'set one of file, content'),
+      bad(config({ file: 'a', content: 'b', target: '/a' }), 'spec.configs[0]', 'set only one of file, content'),
+      bad(spec({ configs: [{ content: 'a', target: '/a' }, { content: 'b', target: '/a' }] }), 'spec.configs[1].target', '/a is already mounted by spec.configs[0]', InvalidField),
+    ],
+  },
+  {
+    field: 'spec.configs[].file',
+    valid: config({ file: '../shared/roads.map', target: '/a' }),
+    invalid: [
+      bad(config({ file: '/etc/passwd', target: '/a' }), 'spec.configs[0].file', '"/etc/passwd" must be a path relative to this manifest, inside the manifests root', InvalidField),
+      bad(config({ file: '', target: '/a' }), 'spec.configs[0].file', 'must not be empty'),
+    ],
+  },
+  {
+    field: 'spec.configs[].content',
+    valid: config({ content: 'MAP\nEND\n', target: '/a' }),
+    invalid: [
+      bad(config({ content: 'x'.repeat(500 * 1024 + 1), target: '/a' }), 'spec.configs[0].content', 'the content is 512001 bytes; a Swarm config holds at most 512000', InvalidField),
+      bad(config({ content: 3, target: '/a' }), 'spec.configs[0].content', 'must be a string, not 3'),
+    ],
+  },
+  {
+    field: 'spec.configs[].target',
+    valid: config({ content: 'x', target: '/etc/x.conf' }),
+    invalid: [
+      bad(config({ content: 'x' }), 'spec.configs[0].target', 'missing required field "target"'),
+      bad(config({ content: 'x', target: 'x.conf' }), 'spec.configs[0].target', 'must be an absolute path (start with /), not "x.conf"'),
+    ],
+  },
+  ...ownerRows('configs', { content: 'x', target: '/a' }),
+  {
+    field: 'spec.secrets',
+    valid: spec({ secrets: [{ file: './secrets/db-password.age' }, { external: 'traefik-cert', target: '/certs/cert.pem' }] }),
+    invalid: [
+      bad(secret({}), 'spec.secrets[0]', 'set one of file, external'),
+      bad(secret({ file: 'a.age', external: 'b' }), 'spec.secrets[0]', 'set only one of file, external'),
+      bad(spec({ secrets: [{ file: 'pw.age' }, { external: 'pw' }] }), 'spec.secrets[1].external', '/run/secrets/pw is already mounted by spec.secrets[0]', InvalidField),
+    ],
+  },
+  {
+    field: 'spec.secrets[].file',
+    valid: secret({ file: 'secrets/pw.age', target: 'pw' }),
+    invalid: [
+      bad(secret({ file: '/run/secrets/pw', target: 'pw' }), 'spec.secrets[0].file', '"/run/secrets/pw" must be a path relative to this manifest, inside the manifests root', InvalidField),
+      bad(secret({ file: '.age' }), 'spec.secrets[0].target', 'the file name gives no target: set target', InvalidField),
+    ],
+  },
+  {
+    field: 'spec.secrets[].external',
+    valid: secret({ external: 'postgis-password' }),
+    invalid: [bad(secret({ external: '' }), 'spec.secrets[0].external', 'must not be empty')],
+  },
+  {
+    field: 'spec.secrets[].target',
+    valid: secret({ external: 'pw', target: '/etc/pw' }),
+    invalid: [bad(secret({ external: 'pw', target: 'a/b' }), 'spec.secrets[0].target', 'must be a file name (under /run/secrets/) or an absolute path, not "a/b"')],
+  },
+  ...ownerRows('secrets', { external: 'pw' }),
   {
     field: 'spec.resources',
     valid: spec({ resources: { limits: { cpus: 2, memory: '4G' }, reservations: { cpus: 1, memory: '2G' } } }),

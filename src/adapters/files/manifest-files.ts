@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { describeError } from '../../errors.js';
 import { ManifestProblemCode, type ManifestFile } from '../../core/manifest/manifest-set.js';
 
@@ -10,6 +10,8 @@ const manifestExtension = /\.ya?ml$/i;
 export interface FoundFile {
   readonly path: string;
   readonly real: string;
+  /** The real path of the root it was found below (a file given as a root: its directory): the files it names stay inside. */
+  readonly root: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function findManifestFiles(paths: readonly string[], maxFiles = Num
     try {
       root = await realpath(path);
       if (!(await stat(root)).isDirectory()) {
-        byPath.set(path, { path, real: root });
+        byPath.set(path, { path, real: root, root: dirname(root) });
         continue;
       }
     } catch (error) {
@@ -49,35 +51,52 @@ export async function findManifestFiles(paths: readonly string[], maxFiles = Num
 
 /**
  * One manifest file, read synchronously: manifests are small local files, and a synchronous read
- * costs a fraction of an asynchronous one's round trip through the thread pool. Only a regular
- * file is opened (never a FIFO, which would block, nor a device), without following a symlink
- * swapped in since the walk, and at most `maxFileBytes + 1` bytes are read whatever its size
- * says (a file can grow, and some report 0 bytes).
+ * costs a fraction of an asynchronous one's round trip through the thread pool.
  */
 export function readManifestFile(file: FoundFile, maxFileBytes: number): ManifestFile {
-  const { path, real } = file;
+  const { path } = file;
+  const read = readRegularFile(file.real, maxFileBytes);
+  if ('bytes' in read) return { path, text: read.bytes.toString('utf8') };
+  if ('tooLarge' in read) return { path, sizeBytes: read.sizeBytes, tooLarge: true };
+  if ('notRegular' in read) return notRegular(path);
+  return { path, unreadable: read.unreadable };
+}
+
+/** A file's bytes, or why they were not read. */
+export type RegularFileRead =
+  | { readonly bytes: Buffer }
+  | { readonly tooLarge: true; readonly sizeBytes: number }
+  | { readonly notRegular: true }
+  | { readonly unreadable: string; readonly missing: boolean };
+
+/**
+ * Reads a regular file, never a FIFO (which would block) nor a device, without following a
+ * symlink swapped in since the path was resolved, and at most `maxBytes + 1` bytes whatever its
+ * size says (a file can grow, and some report 0 bytes).
+ */
+export function readRegularFile(real: string, maxBytes: number): RegularFileRead {
   let fd: number | undefined;
   try {
-    if (!lstatSync(real).isFile()) return notRegular(path);
+    if (!lstatSync(real).isFile()) return { notRegular: true };
     fd = openSync(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     const info = fstatSync(fd);
-    if (!info.isFile()) return notRegular(path);
-    if (info.size > maxFileBytes) return { path, sizeBytes: info.size, tooLarge: true };
+    if (!info.isFile()) return { notRegular: true };
+    if (info.size > maxBytes) return { sizeBytes: info.size, tooLarge: true };
     const chunks: Buffer[] = [];
     let length = 0;
     // The first read is sized by fstat (plus one byte, to see a file that grew): a manifest of a
     // few hundred bytes costs no 64 KiB buffer (1,000 of those made the garbage collector run).
-    while (length <= maxFileBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(length === 0 ? info.size + 1 : 64 * 1024, maxFileBytes + 1 - length));
+    while (length <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(length === 0 ? info.size + 1 : 64 * 1024, maxBytes + 1 - length));
       const read = readSync(fd, chunk, 0, chunk.length, null);
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       length += read;
     }
-    if (length > maxFileBytes) return { path, sizeBytes: Math.max(length, info.size), tooLarge: true };
-    return { path, text: Buffer.concat(chunks, length).toString('utf8') };
+    if (length > maxBytes) return { sizeBytes: Math.max(length, info.size), tooLarge: true };
+    return { bytes: Buffer.concat(chunks, length) };
   } catch (error) {
-    return { path, unreadable: describeError(error) };
+    return { unreadable: describeError(error), missing: (error as { code?: unknown }).code === 'ENOENT' };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -97,7 +116,8 @@ interface Walk {
   readonly maxFiles: number;
 }
 
-function insideRoot(real: string, root: string): boolean {
+/** Whether a real path is the real root or below it. */
+export function insideRoot(real: string, root: string): boolean {
   return real === root || real.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
 }
 
@@ -112,7 +132,7 @@ async function walkDirectory(directory: string, real: string, walk: Walk): Promi
       const path = join(directory, entry.name);
       if (entry.isDirectory()) await walkDirectory(path, join(real, entry.name), walk);
       else if (entry.isSymbolicLink()) await walkSymlink(path, walk);
-      else if (manifestExtension.test(entry.name)) walk.found.push({ path, real: join(real, entry.name) });
+      else if (manifestExtension.test(entry.name)) walk.found.push({ path, real: join(real, entry.name), root: walk.root });
     }
   } catch (error) {
     walk.missing.push({ path: directory, unreadable: describeError(error) });
@@ -131,7 +151,7 @@ async function walkSymlink(path: string, walk: Walk): Promise<void> {
     if (!insideRoot(real, walk.root)) {
       walk.missing.push({ path, refused: ManifestProblemCode.OutsideRoot, reason: `resolves to ${real}, outside the manifests root ${walk.root}: not followed` });
     } else if (directory) await walkDirectory(path, real, walk);
-    else walk.found.push({ path, real });
+    else walk.found.push({ path, real, root: walk.root });
   } catch (error) {
     walk.missing.push({ path, unreadable: describeError(error) });
   }

@@ -1,10 +1,12 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { combineParsedFiles, defaultParseLimits, parseManifestFile, type ParseLimits } from '../../core/manifest/parse-manifests.js';
-import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../core/manifest/manifest-set.js';
+import { ManifestProblemCode, type ManifestFile, type ManifestSet, type ReadReferences } from '../../core/manifest/manifest-set.js';
 import { manifestValidators } from '../../core/manifest/manifest-validators.js';
 import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
+import type { SecretBytes } from '../../core/manifest/file-references.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
+import { readReferencedFiles, type SecretOpening } from './referenced-files.js';
 import { readValuesFiles } from './values-files.js';
 
 /** Reads and validates every manifest below some paths. */
@@ -15,6 +17,8 @@ export interface ManifestLoaderOptions {
   readonly limits?: Partial<ParseLimits>;
   /** Values files (`--values`), read again at every read: later files win. */
   readonly valuesFiles?: readonly string[];
+  /** How the age-encrypted files of `spec.secrets` are opened (default: refused, for want of an identity). */
+  readonly secrets?: SecretOpening;
 }
 
 function overBudget(path: string, limits: ParseLimits): ManifestFile {
@@ -38,6 +42,7 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
   const valuesFiles = options.valuesFiles ?? [];
   let parsedByPath = new Map<string, ParsedWithValues>();
   let parsedWithValues = '';
+  let decrypted: ReadonlyMap<string, SecretBytes> = new Map();
   return async (paths) => {
     const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
     const valuesKey = values?.revision ?? '';
@@ -62,6 +67,17 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
     }
     parsedByPath = next;
     parsedWithValues = valuesKey;
-    return { ...combineParsedFiles(parsed), ...(values === undefined ? {} : { valuesRevision: values.revision }) };
+    const cache = { previous: decrypted, next: new Map<string, SecretBytes>() };
+    const foundByPath = new Map(found.map((entry) => [entry.path, entry]));
+    const references = await readReferencedFiles(parsed.flatMap((file) => file.candidates), foundByPath, options.secrets ?? {}, cache);
+    decrypted = cache.next;
+    const set = combineParsedFiles(parsed, references);
+    return { ...set, contentRevision: withReferencedFiles(set.contentRevision, references), ...(values === undefined ? {} : { valuesRevision: values.revision }) };
   };
+}
+
+/** The content revision of manifests and the files they name: editing a mapfile alone is a new revision. */
+function withReferencedFiles(revision: string, references: ReadonlyMap<unknown, ReadReferences>): string {
+  const digests = [...references.values()].flatMap((read) => [...read.contents.values()].map((content) => content.digest));
+  return digests.length === 0 ? revision : `sha256:${textDigest([revision, ...digests.sort()].join('\n')).slice(0, 12)}`;
 }

@@ -60,6 +60,9 @@ export function comparableSpec(spec: ServiceSpec, context: LiveContext = { netwo
         Image: options.keepImageDigest === true ? spec.TaskTemplate?.ContainerSpec?.Image : canonicalImage(spec.TaskTemplate?.ContainerSpec?.Image),
         Env: bracketKeys(envMap(spec.TaskTemplate?.ContainerSpec?.Env)),
         Mounts: keyBy(spec.TaskTemplate?.ContainerSpec?.Mounts, mountKey),
+        // By target, without the engine's ids: the name holds the content's hash, so a new content reads as a new name.
+        Configs: keyBy(spec.TaskTemplate?.ContainerSpec?.Configs, fileTargetKey, ({ ConfigID: _id, ...rest }) => rest),
+        Secrets: keyBy(spec.TaskTemplate?.ContainerSpec?.Secrets, fileTargetKey, ({ SecretID: _id, ...rest }) => rest),
       },
       Networks: keyBy(spec.TaskTemplate?.Networks, (network) => networkName(network, context), ({ Target: _id, ...rest }) => rest),
       Placement: {
@@ -139,6 +142,10 @@ function envMap(env: readonly string[] | undefined): Record<string, string> {
       return equals < 0 ? [line, ''] : [line.slice(0, equals), line.slice(equals + 1)];
     }),
   );
+}
+
+function fileTargetKey(reference: { File?: { Name: string } }): string {
+  return reference.File?.Name ?? '';
 }
 
 function mountKey(mount: Mount): string {

@@ -2,6 +2,7 @@ import { compareCodePoints } from '../render/canonical-json.js';
 import { someOf } from '../list-text.js';
 import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
 import type { Service, ServiceSpec } from '../swarm/engine-api.js';
+import type { DesiredFileObject } from '../render/file-objects.js';
 import type { ChangeSetEntry } from './change-set.js';
 import type { LiveContext } from './comparable-spec.js';
 import { diffService } from './diff-service.js';
@@ -14,6 +15,8 @@ export interface DesiredService {
   readonly adopt: boolean;
   /** `spec.suspend`: no write of any kind. */
   readonly suspended: boolean;
+  /** The configs and secrets its spec names, which must exist before it is written. */
+  readonly files?: readonly DesiredFileObject[];
 }
 
 /** The cluster as read from the engine. */

@@ -7,14 +7,17 @@ import type { SchemaCheck } from './schema-validator.js';
 // ajv's runtime helpers are CommonJS.
 const require = createRequire(import.meta.url);
 
-const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
+const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"configs":{"description":"Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback).","type":"array","items":{"type":"object","required":["target"],"additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["content"]}],"properties":{"file":{"description":"A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB.","type":"string","minLength":1},"content":{"description":"The file's content, written inline. At most 500 KiB.","type":"string"},"target":{"description":"Absolute path of the file in the container.","type":"string","pattern":"^/"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"secrets":{"description":"Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes.","type":"array","items":{"type":"object","additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["external"]}],"properties":{"file":{"description":"An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root.","type":"string","minLength":1},"external":{"description":"The name of a Swarm secret created outside Kargo (docker secret create).","type":"string","minLength":1},"target":{"description":"A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age.","type":"string","pattern":"^(/.*|[^/]+)$"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"}}}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func6 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern2 = new RegExp("^[^\\s]+$", "u");
 const pattern3 = new RegExp("^[^=]+$", "u");
 const pattern4 = new RegExp("^/", "u");
-const pattern5 = new RegExp("^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$", "u");
+const pattern6 = new RegExp("^[0-9]+$", "u");
+const pattern8 = new RegExp("^0?[0-7]{3}$", "u");
+const pattern9 = new RegExp("^(/.*|[^/]+)$", "u");
+const pattern13 = new RegExp("^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$", "u");
 const formats0 = kargoFormats;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1336,12 +1339,19 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data9.resources !== undefined){
-let data42 = data9.resources;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key10 in data42){
-if(!((key10 === "limits") || (key10 === "reservations"))){
-const err96 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources,data:data42};
+if(data9.configs !== undefined){
+let data42 = data9.configs;
+if(Array.isArray(data42)){
+const len7 = data42.length;
+for(let i7=0; i7<len7; i7++){
+let data43 = data42[i7];
+const _errs119 = errors;
+let valid30 = false;
+let passing4 = null;
+const _errs120 = errors;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.file === undefined){
+const err96 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/oneOf/0/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema12.properties.spec.properties.configs.items.oneOf[0].required,parentSchema:schema12.properties.spec.properties.configs.items.oneOf[0],data:data43};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1351,12 +1361,15 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data42.limits !== undefined){
-let data43 = data42.limits;
+var _valid4 = _errs120 === errors;
+if(_valid4){
+valid30 = true;
+passing4 = 0;
+}
+const _errs121 = errors;
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key11 in data43){
-if(!((key11 === "cpus") || (key11 === "memory"))){
-const err97 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data43};
+if(data43.content === undefined){
+const err97 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/oneOf/1/required",keyword:"required",params:{missingProperty: "content"},message:"must have required property '"+"content"+"'",schema:schema12.properties.spec.properties.configs.items.oneOf[1].required,parentSchema:schema12.properties.spec.properties.configs.items.oneOf[1],data:data43};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1366,63 +1379,7 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data43.cpus !== undefined){
-let data44 = data43.cpus;
-const _errs122 = errors;
-let valid30 = false;
-let passing4 = null;
-const _errs123 = errors;
-if(typeof data44 == "number"){
-if(data44 <= 0 || isNaN(data44)){
-const err98 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data44};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data44};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-var _valid4 = _errs123 === errors;
-if(_valid4){
-valid30 = true;
-passing4 = 0;
-}
-const _errs125 = errors;
-if(typeof data44 === "string"){
-if(formats0["cpus"].parse(data44) === undefined){
-const err100 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data44};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-}
-else {
-const err101 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data44};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-var _valid4 = _errs125 === errors;
+var _valid4 = _errs121 === errors;
 if(_valid4 && valid30){
 valid30 = false;
 passing4 = [passing4, 1];
@@ -1434,7 +1391,65 @@ passing4 = 1;
 }
 }
 if(!valid30){
-const err102 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus,data:data44};
+const err98 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing4},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.configs.items.oneOf,parentSchema:schema12.properties.spec.properties.configs.items,data:data43};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+else {
+errors = _errs119;
+if(vErrors !== null){
+if(_errs119){
+vErrors.length = _errs119;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.target === undefined){
+const err99 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/required",keyword:"required",params:{missingProperty: "target"},message:"must have required property '"+"target"+"'",schema:schema12.properties.spec.properties.configs.items.required,parentSchema:schema12.properties.spec.properties.configs.items,data:data43};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+for(const key10 in data43){
+if(!((((((key10 === "file") || (key10 === "content")) || (key10 === "target")) || (key10 === "uid")) || (key10 === "gid")) || (key10 === "mode"))){
+const err100 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.configs.items,data:data43};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data43.file !== undefined){
+let data44 = data43.file;
+if(typeof data44 === "string"){
+if(func2(data44) < 1){
+const err101 = {instancePath:instancePath+"/spec/configs/" + i7+"/file",schemaPath:"#/properties/spec/properties/configs/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.configs.items.properties.file,data:data44};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/configs/" + i7+"/file",schemaPath:"#/properties/spec/properties/configs/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.file.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.file,data:data44};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1443,23 +1458,11 @@ vErrors.push(err102);
 }
 errors++;
 }
-else {
-errors = _errs122;
-if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data43.memory !== undefined){
-let data45 = data43.memory;
-if(typeof data45 === "string"){
-if(formats0["size"].parse(data45) === undefined){
-const err103 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data45};
+if(data43.content !== undefined){
+let data45 = data43.content;
+if(typeof data45 !== "string"){
+const err103 = {instancePath:instancePath+"/spec/configs/" + i7+"/content",schemaPath:"#/properties/spec/properties/configs/items/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.content.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.content,data:data45};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1469,8 +1472,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-else {
-const err104 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data45};
+if(data43.target !== undefined){
+let data46 = data43.target;
+if(typeof data46 === "string"){
+if(!pattern4.test(data46)){
+const err104 = {instancePath:instancePath+"/spec/configs/" + i7+"/target",schemaPath:"#/properties/spec/properties/configs/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.configs.items.properties.target,data:data46};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1480,9 +1486,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
 else {
-const err105 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.limits.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data43};
+const err105 = {instancePath:instancePath+"/spec/configs/" + i7+"/target",schemaPath:"#/properties/spec/properties/configs/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.target.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.target,data:data46};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1492,12 +1497,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data42.reservations !== undefined){
-let data46 = data42.reservations;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key12 in data46){
-if(!((key12 === "cpus") || (key12 === "memory"))){
-const err106 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data46};
+if(data43.uid !== undefined){
+let data47 = data43.uid;
+if(typeof data47 === "string"){
+if(!pattern6.test(data47)){
+const err106 = {instancePath:instancePath+"/spec/configs/" + i7+"/uid",schemaPath:"#/properties/spec/properties/configs/items/properties/uid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\"",schema:"^[0-9]+$",parentSchema:schema12.properties.spec.properties.configs.items.properties.uid,data:data47};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1507,15 +1511,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data46.cpus !== undefined){
-let data47 = data46.cpus;
-const _errs133 = errors;
-let valid32 = false;
-let passing5 = null;
-const _errs134 = errors;
-if(typeof data47 == "number"){
-if(data47 <= 0 || isNaN(data47)){
-const err107 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data47};
+else {
+const err107 = {instancePath:instancePath+"/spec/configs/" + i7+"/uid",schemaPath:"#/properties/spec/properties/configs/items/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.uid.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.uid,data:data47};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1525,8 +1522,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-else {
-const err108 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data47};
+if(data43.gid !== undefined){
+let data48 = data43.gid;
+if(typeof data48 === "string"){
+if(!pattern6.test(data48)){
+const err108 = {instancePath:instancePath+"/spec/configs/" + i7+"/gid",schemaPath:"#/properties/spec/properties/configs/items/properties/gid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\"",schema:"^[0-9]+$",parentSchema:schema12.properties.spec.properties.configs.items.properties.gid,data:data48};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1535,15 +1535,9 @@ vErrors.push(err108);
 }
 errors++;
 }
-var _valid5 = _errs134 === errors;
-if(_valid5){
-valid32 = true;
-passing5 = 0;
 }
-const _errs136 = errors;
-if(typeof data47 === "string"){
-if(formats0["cpus"].parse(data47) === undefined){
-const err109 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data47};
+else {
+const err109 = {instancePath:instancePath+"/spec/configs/" + i7+"/gid",schemaPath:"#/properties/spec/properties/configs/items/properties/gid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.gid.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.gid,data:data48};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1553,8 +1547,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data47};
+if(data43.mode !== undefined){
+let data49 = data43.mode;
+if(typeof data49 === "string"){
+if(!pattern8.test(data49)){
+const err110 = {instancePath:instancePath+"/spec/configs/" + i7+"/mode",schemaPath:"#/properties/spec/properties/configs/items/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema12.properties.spec.properties.configs.items.properties.mode,data:data49};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1563,19 +1560,9 @@ vErrors.push(err110);
 }
 errors++;
 }
-var _valid5 = _errs136 === errors;
-if(_valid5 && valid32){
-valid32 = false;
-passing5 = [passing5, 1];
 }
 else {
-if(_valid5){
-valid32 = true;
-passing5 = 1;
-}
-}
-if(!valid32){
-const err111 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data47};
+const err111 = {instancePath:instancePath+"/spec/configs/" + i7+"/mode",schemaPath:"#/properties/spec/properties/configs/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.configs.items.properties.mode.type,parentSchema:schema12.properties.spec.properties.configs.items.properties.mode,data:data49};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1584,23 +1571,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-else {
-errors = _errs133;
-if(vErrors !== null){
-if(_errs133){
-vErrors.length = _errs133;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data46.memory !== undefined){
-let data48 = data46.memory;
-if(typeof data48 === "string"){
-if(formats0["size"].parse(data48) === undefined){
-const err112 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data48};
+const err112 = {instancePath:instancePath+"/spec/configs/" + i7,schemaPath:"#/properties/spec/properties/configs/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.configs.items.type,parentSchema:schema12.properties.spec.properties.configs.items,data:data43};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1610,8 +1584,9 @@ vErrors.push(err112);
 errors++;
 }
 }
+}
 else {
-const err113 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data48};
+const err113 = {instancePath:instancePath+"/spec/configs",schemaPath:"#/properties/spec/properties/configs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.configs.type,parentSchema:schema12.properties.spec.properties.configs,data:data42};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1621,9 +1596,19 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data46};
+if(data9.secrets !== undefined){
+let data50 = data9.secrets;
+if(Array.isArray(data50)){
+const len8 = data50.length;
+for(let i8=0; i8<len8; i8++){
+let data51 = data50[i8];
+const _errs139 = errors;
+let valid34 = false;
+let passing5 = null;
+const _errs140 = errors;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.file === undefined){
+const err114 = {instancePath:instancePath+"/spec/secrets/" + i8,schemaPath:"#/properties/spec/properties/secrets/items/oneOf/0/required",keyword:"required",params:{missingProperty: "file"},message:"must have required property '"+"file"+"'",schema:schema12.properties.spec.properties.secrets.items.oneOf[0].required,parentSchema:schema12.properties.spec.properties.secrets.items.oneOf[0],data:data51};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1633,9 +1618,15 @@ vErrors.push(err114);
 errors++;
 }
 }
+var _valid5 = _errs140 === errors;
+if(_valid5){
+valid34 = true;
+passing5 = 0;
 }
-else {
-const err115 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.type,parentSchema:schema12.properties.spec.properties.resources,data:data42};
+const _errs141 = errors;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.external === undefined){
+const err115 = {instancePath:instancePath+"/spec/secrets/" + i8,schemaPath:"#/properties/spec/properties/secrets/items/oneOf/1/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'",schema:schema12.properties.spec.properties.secrets.items.oneOf[1].required,parentSchema:schema12.properties.spec.properties.secrets.items.oneOf[1],data:data51};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1645,12 +1636,19 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data9.placement !== undefined){
-let data49 = data9.placement;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-for(const key13 in data49){
-if(!(((key13 === "constraints") || (key13 === "preferences")) || (key13 === "maxReplicasPerNode"))){
-const err116 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement,data:data49};
+var _valid5 = _errs141 === errors;
+if(_valid5 && valid34){
+valid34 = false;
+passing5 = [passing5, 1];
+}
+else {
+if(_valid5){
+valid34 = true;
+passing5 = 1;
+}
+}
+if(!valid34){
+const err116 = {instancePath:instancePath+"/spec/secrets/" + i8,schemaPath:"#/properties/spec/properties/secrets/items/oneOf",keyword:"oneOf",params:{passingSchemas: passing5},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.secrets.items.oneOf,parentSchema:schema12.properties.spec.properties.secrets.items,data:data51};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1659,16 +1657,21 @@ vErrors.push(err116);
 }
 errors++;
 }
+else {
+errors = _errs139;
+if(vErrors !== null){
+if(_errs139){
+vErrors.length = _errs139;
 }
-if(data49.constraints !== undefined){
-let data50 = data49.constraints;
-if(Array.isArray(data50)){
-const len7 = data50.length;
-for(let i7=0; i7<len7; i7++){
-let data51 = data50[i7];
-if(typeof data51 === "string"){
-if(!pattern5.test(data51)){
-const err117 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data51};
+else {
+vErrors = null;
+}
+}
+}
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+for(const key11 in data51){
+if(!((((((key11 === "file") || (key11 === "external")) || (key11 === "target")) || (key11 === "uid")) || (key11 === "gid")) || (key11 === "mode"))){
+const err117 = {instancePath:instancePath+"/spec/secrets/" + i8,schemaPath:"#/properties/spec/properties/secrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.secrets.items,data:data51};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1678,8 +1681,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-else {
-const err118 = {instancePath:instancePath+"/spec/placement/constraints/" + i7,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data51};
+if(data51.file !== undefined){
+let data52 = data51.file;
+if(typeof data52 === "string"){
+if(func2(data52) < 1){
+const err118 = {instancePath:instancePath+"/spec/secrets/" + i8+"/file",schemaPath:"#/properties/spec/properties/secrets/items/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.secrets.items.properties.file,data:data52};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1689,9 +1695,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-}
 else {
-const err119 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints,data:data50};
+const err119 = {instancePath:instancePath+"/spec/secrets/" + i8+"/file",schemaPath:"#/properties/spec/properties/secrets/items/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.file.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.file,data:data52};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1701,15 +1706,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data49.preferences !== undefined){
-let data52 = data49.preferences;
-if(Array.isArray(data52)){
-const len8 = data52.length;
-for(let i8=0; i8<len8; i8++){
-let data53 = data52[i8];
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.spread === undefined){
-const err120 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema12.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
+if(data51.external !== undefined){
+let data53 = data51.external;
+if(typeof data53 === "string"){
+if(func2(data53) < 1){
+const err120 = {instancePath:instancePath+"/spec/secrets/" + i8+"/external",schemaPath:"#/properties/spec/properties/secrets/items/properties/external/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.secrets.items.properties.external,data:data53};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1718,9 +1719,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key14 in data53){
-if(!(key14 === "spread")){
-const err121 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
+}
+else {
+const err121 = {instancePath:instancePath+"/spec/secrets/" + i8+"/external",schemaPath:"#/properties/spec/properties/secrets/items/properties/external/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.external.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.external,data:data53};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1730,11 +1731,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data53.spread !== undefined){
-let data54 = data53.spread;
+if(data51.target !== undefined){
+let data54 = data51.target;
 if(typeof data54 === "string"){
-if(func2(data54) < 1){
-const err122 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data54};
+if(!pattern9.test(data54)){
+const err122 = {instancePath:instancePath+"/spec/secrets/" + i8+"/target",schemaPath:"#/properties/spec/properties/secrets/items/properties/target/pattern",keyword:"pattern",params:{pattern: "^(/.*|[^/]+)$"},message:"must match pattern \""+"^(/.*|[^/]+)$"+"\"",schema:"^(/.*|[^/]+)$",parentSchema:schema12.properties.spec.properties.secrets.items.properties.target,data:data54};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1745,7 +1746,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/spec/placement/preferences/" + i8+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data54};
+const err123 = {instancePath:instancePath+"/spec/secrets/" + i8+"/target",schemaPath:"#/properties/spec/properties/secrets/items/properties/target/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.target.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.target,data:data54};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1755,9 +1756,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/spec/placement/preferences/" + i8,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data53};
+if(data51.uid !== undefined){
+let data55 = data51.uid;
+if(typeof data55 === "string"){
+if(!pattern6.test(data55)){
+const err124 = {instancePath:instancePath+"/spec/secrets/" + i8+"/uid",schemaPath:"#/properties/spec/properties/secrets/items/properties/uid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\"",schema:"^[0-9]+$",parentSchema:schema12.properties.spec.properties.secrets.items.properties.uid,data:data55};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1767,9 +1770,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-}
 else {
-const err125 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences,data:data52};
+const err125 = {instancePath:instancePath+"/spec/secrets/" + i8+"/uid",schemaPath:"#/properties/spec/properties/secrets/items/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.uid.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.uid,data:data55};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1779,10 +1781,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data49.maxReplicasPerNode !== undefined){
-let data55 = data49.maxReplicasPerNode;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err126 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data55};
+if(data51.gid !== undefined){
+let data56 = data51.gid;
+if(typeof data56 === "string"){
+if(!pattern6.test(data56)){
+const err126 = {instancePath:instancePath+"/spec/secrets/" + i8+"/gid",schemaPath:"#/properties/spec/properties/secrets/items/properties/gid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\"",schema:"^[0-9]+$",parentSchema:schema12.properties.spec.properties.secrets.items.properties.gid,data:data56};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1791,9 +1794,9 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 < 1 || isNaN(data55)){
-const err127 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data55};
+}
+else {
+const err127 = {instancePath:instancePath+"/spec/secrets/" + i8+"/gid",schemaPath:"#/properties/spec/properties/secrets/items/properties/gid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.gid.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.gid,data:data56};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1803,10 +1806,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-}
-else {
-const err128 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.type,parentSchema:schema12.properties.spec.properties.placement,data:data49};
+if(data51.mode !== undefined){
+let data57 = data51.mode;
+if(typeof data57 === "string"){
+if(!pattern8.test(data57)){
+const err128 = {instancePath:instancePath+"/spec/secrets/" + i8+"/mode",schemaPath:"#/properties/spec/properties/secrets/items/properties/mode/pattern",keyword:"pattern",params:{pattern: "^0?[0-7]{3}$"},message:"must match pattern \""+"^0?[0-7]{3}$"+"\"",schema:"^0?[0-7]{3}$",parentSchema:schema12.properties.spec.properties.secrets.items.properties.mode,data:data57};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1816,12 +1820,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data9.healthCheck !== undefined){
-let data56 = data9.healthCheck;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key15 in data56){
-if(!((((((((key15 === "command") || (key15 === "httpPath")) || (key15 === "port")) || (key15 === "interval")) || (key15 === "timeout")) || (key15 === "retries")) || (key15 === "startPeriod")) || (key15 === "disable"))){
-const err129 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.healthCheck,data:data56};
+else {
+const err129 = {instancePath:instancePath+"/spec/secrets/" + i8+"/mode",schemaPath:"#/properties/spec/properties/secrets/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.secrets.items.properties.mode.type,parentSchema:schema12.properties.spec.properties.secrets.items.properties.mode,data:data57};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1831,15 +1831,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data56.command !== undefined){
-let data57 = data56.command;
-const _errs160 = errors;
-let valid40 = false;
-let passing6 = null;
-const _errs161 = errors;
-if(typeof data57 === "string"){
-if(func2(data57) < 1){
-const err130 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data57};
+}
+else {
+const err130 = {instancePath:instancePath+"/spec/secrets/" + i8,schemaPath:"#/properties/spec/properties/secrets/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.secrets.items.type,parentSchema:schema12.properties.spec.properties.secrets.items,data:data51};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1849,8 +1843,9 @@ vErrors.push(err130);
 errors++;
 }
 }
+}
 else {
-const err131 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data57};
+const err131 = {instancePath:instancePath+"/spec/secrets",schemaPath:"#/properties/spec/properties/secrets/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.secrets.type,parentSchema:schema12.properties.spec.properties.secrets,data:data50};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1859,15 +1854,13 @@ vErrors.push(err131);
 }
 errors++;
 }
-var _valid6 = _errs161 === errors;
-if(_valid6){
-valid40 = true;
-passing6 = 0;
 }
-const _errs163 = errors;
-if(Array.isArray(data57)){
-if(data57.length < 1){
-const err132 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data57};
+if(data9.resources !== undefined){
+let data58 = data9.resources;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key12 in data58){
+if(!((key12 === "limits") || (key12 === "reservations"))){
+const err132 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources,data:data58};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1876,11 +1869,13 @@ vErrors.push(err132);
 }
 errors++;
 }
-const len9 = data57.length;
-for(let i9=0; i9<len9; i9++){
-let data58 = data57[i9];
-if(typeof data58 !== "string"){
-const err133 = {instancePath:instancePath+"/spec/healthCheck/command/" + i9,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data58};
+}
+if(data58.limits !== undefined){
+let data59 = data58.limits;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key13 in data59){
+if(!((key13 === "cpus") || (key13 === "memory"))){
+const err133 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data59};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1890,9 +1885,15 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data57};
+if(data59.cpus !== undefined){
+let data60 = data59.cpus;
+const _errs162 = errors;
+let valid38 = false;
+let passing6 = null;
+const _errs163 = errors;
+if(typeof data60 == "number"){
+if(data60 <= 0 || isNaN(data60)){
+const err134 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data60};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1901,19 +1902,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-var _valid6 = _errs163 === errors;
-if(_valid6 && valid40){
-valid40 = false;
-passing6 = [passing6, 1];
 }
 else {
-if(_valid6){
-valid40 = true;
-passing6 = 1;
-}
-}
-if(!valid40){
-const err135 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command,data:data57};
+const err135 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[0],data:data60};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1922,23 +1913,15 @@ vErrors.push(err135);
 }
 errors++;
 }
-else {
-errors = _errs160;
-if(vErrors !== null){
-if(_errs160){
-vErrors.length = _errs160;
+var _valid6 = _errs163 === errors;
+if(_valid6){
+valid38 = true;
+passing6 = 0;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data56.httpPath !== undefined){
-let data59 = data56.httpPath;
-if(typeof data59 === "string"){
-if(!pattern4.test(data59)){
-const err136 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data59};
+const _errs165 = errors;
+if(typeof data60 === "string"){
+if(formats0["cpus"].parse(data60) === undefined){
+const err136 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data60};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1949,7 +1932,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data59};
+const err137 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf[1],data:data60};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1958,11 +1941,19 @@ vErrors.push(err137);
 }
 errors++;
 }
+var _valid6 = _errs165 === errors;
+if(_valid6 && valid38){
+valid38 = false;
+passing6 = [passing6, 1];
 }
-if(data56.port !== undefined){
-let data60 = data56.port;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-const err138 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
+else {
+if(_valid6){
+valid38 = true;
+passing6 = 1;
+}
+}
+if(!valid38){
+const err138 = {instancePath:instancePath+"/spec/resources/limits/cpus",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing6},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.cpus,data:data60};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1971,9 +1962,23 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(typeof data60 == "number"){
-if(data60 > 65535 || isNaN(data60)){
-const err139 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
+else {
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data59.memory !== undefined){
+let data61 = data59.memory;
+if(typeof data61 === "string"){
+if(formats0["size"].parse(data61) === undefined){
+const err139 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1982,8 +1987,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data60 < 1 || isNaN(data60)){
-const err140 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data60};
+}
+else {
+const err140 = {instancePath:instancePath+"/spec/resources/limits/memory",schemaPath:"#/properties/spec/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.limits.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits.properties.memory,data:data61};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1994,11 +2000,8 @@ errors++;
 }
 }
 }
-if(data56.interval !== undefined){
-let data61 = data56.interval;
-if(typeof data61 === "string"){
-if(formats0["duration"].parse(data61) === undefined){
-const err141 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data61};
+else {
+const err141 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.limits.type,parentSchema:schema12.properties.spec.properties.resources.properties.limits,data:data59};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -2008,8 +2011,12 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data61};
+if(data58.reservations !== undefined){
+let data62 = data58.reservations;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key14 in data62){
+if(!((key14 === "cpus") || (key14 === "memory"))){
+const err142 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data62};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -2019,11 +2026,15 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data56.timeout !== undefined){
-let data62 = data56.timeout;
-if(typeof data62 === "string"){
-if(formats0["duration"].parse(data62) === undefined){
-const err143 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data62};
+if(data62.cpus !== undefined){
+let data63 = data62.cpus;
+const _errs173 = errors;
+let valid40 = false;
+let passing7 = null;
+const _errs174 = errors;
+if(typeof data63 == "number"){
+if(data63 <= 0 || isNaN(data63)){
+const err143 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data63};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -2034,7 +2045,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data62};
+const err144 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[0],data:data63};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -2043,11 +2054,15 @@ vErrors.push(err144);
 }
 errors++;
 }
+var _valid7 = _errs174 === errors;
+if(_valid7){
+valid40 = true;
+passing7 = 0;
 }
-if(data56.retries !== undefined){
-let data63 = data56.retries;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
-const err145 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data63};
+const _errs176 = errors;
+if(typeof data63 === "string"){
+if(formats0["cpus"].parse(data63) === undefined){
+const err145 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a positive number of CPUs such as 0.5 or 2",schema:"cpus",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -2056,9 +2071,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(typeof data63 == "number"){
-if(data63 < 1 || isNaN(data63)){
-const err146 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data63};
+}
+else {
+const err146 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1].type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf[1],data:data63};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -2067,13 +2082,19 @@ vErrors.push(err146);
 }
 errors++;
 }
+var _valid7 = _errs176 === errors;
+if(_valid7 && valid40){
+valid40 = false;
+passing7 = [passing7, 1];
+}
+else {
+if(_valid7){
+valid40 = true;
+passing7 = 1;
 }
 }
-if(data56.startPeriod !== undefined){
-let data64 = data56.startPeriod;
-if(typeof data64 === "string"){
-if(formats0["duration"].parse(data64) === undefined){
-const err147 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data64};
+if(!valid40){
+const err147 = {instancePath:instancePath+"/spec/resources/reservations/cpus",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/cpus/oneOf",keyword:"oneOf",params:{passingSchemas: passing7},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus.oneOf,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.cpus,data:data63};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -2082,9 +2103,23 @@ vErrors.push(err147);
 }
 errors++;
 }
+else {
+errors = _errs173;
+if(vErrors !== null){
+if(_errs173){
+vErrors.length = _errs173;
 }
 else {
-const err148 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data64};
+vErrors = null;
+}
+}
+}
+}
+if(data62.memory !== undefined){
+let data64 = data62.memory;
+if(typeof data64 === "string"){
+if(formats0["size"].parse(data64) === undefined){
+const err148 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a size such as 512M, 2G or 64Mi (binary units; a quoted number is bytes)",schema:"size",parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data64};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -2094,10 +2129,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data56.disable !== undefined){
-let data65 = data56.disable;
-if(typeof data65 !== "boolean"){
-const err149 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.disable,data:data65};
+else {
+const err149 = {instancePath:instancePath+"/spec/resources/reservations/memory",schemaPath:"#/properties/spec/properties/resources/properties/reservations/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations.properties.memory,data:data64};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -2109,7 +2142,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.healthCheck.type,parentSchema:schema12.properties.spec.properties.healthCheck,data:data56};
+const err150 = {instancePath:instancePath+"/spec/resources/reservations",schemaPath:"#/properties/spec/properties/resources/properties/reservations/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.properties.reservations.type,parentSchema:schema12.properties.spec.properties.resources.properties.reservations,data:data62};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -2119,12 +2152,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data9.update !== undefined){
-let data66 = data9.update;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key16 in data66){
-if(!((((((key16 === "parallelism") || (key16 === "delay")) || (key16 === "order")) || (key16 === "failureAction")) || (key16 === "monitor")) || (key16 === "maxFailureRatio"))){
-const err151 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data66};
+}
+else {
+const err151 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.resources.type,parentSchema:schema12.properties.spec.properties.resources,data:data58};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -2134,10 +2164,12 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data66.parallelism !== undefined){
-let data67 = data66.parallelism;
-if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
-const err152 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data67};
+if(data9.placement !== undefined){
+let data65 = data9.placement;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key15 in data65){
+if(!(((key15 === "constraints") || (key15 === "preferences")) || (key15 === "maxReplicasPerNode"))){
+const err152 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement,data:data65};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2146,9 +2178,16 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(typeof data67 == "number"){
-if(data67 < 0 || isNaN(data67)){
-const err153 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data67};
+}
+if(data65.constraints !== undefined){
+let data66 = data65.constraints;
+if(Array.isArray(data66)){
+const len9 = data66.length;
+for(let i9=0; i9<len9; i9++){
+let data67 = data66[i9];
+if(typeof data67 === "string"){
+if(!pattern13.test(data67)){
+const err153 = {instancePath:instancePath+"/spec/placement/constraints/" + i9,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/pattern",keyword:"pattern",params:{pattern: "^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"},message:"must match pattern \""+"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"+"\"",schema:"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$",parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data67};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2158,12 +2197,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-}
-if(data66.delay !== undefined){
-let data68 = data66.delay;
-if(typeof data68 === "string"){
-if(formats0["duration"].parse(data68) === undefined){
-const err154 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data68};
+else {
+const err154 = {instancePath:instancePath+"/spec/placement/constraints/" + i9,schemaPath:"#/properties/spec/properties/placement/properties/constraints/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.constraints.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints.items,data:data67};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2173,8 +2208,9 @@ vErrors.push(err154);
 errors++;
 }
 }
+}
 else {
-const err155 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data68};
+const err155 = {instancePath:instancePath+"/spec/placement/constraints",schemaPath:"#/properties/spec/properties/placement/properties/constraints/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.constraints.type,parentSchema:schema12.properties.spec.properties.placement.properties.constraints,data:data66};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2184,10 +2220,15 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data66.order !== undefined){
-let data69 = data66.order;
-if(typeof data69 !== "string"){
-const err156 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data69};
+if(data65.preferences !== undefined){
+let data68 = data65.preferences;
+if(Array.isArray(data68)){
+const len10 = data68.length;
+for(let i10=0; i10<len10; i10++){
+let data69 = data68[i10];
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.spread === undefined){
+const err156 = {instancePath:instancePath+"/spec/placement/preferences/" + i10,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/required",keyword:"required",params:{missingProperty: "spread"},message:"must have required property '"+"spread"+"'",schema:schema12.properties.spec.properties.placement.properties.preferences.items.required,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data69};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2196,8 +2237,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(!((data69 === "stop-first") || (data69 === "start-first"))){
-const err157 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data69};
+for(const key16 in data69){
+if(!(key16 === "spread")){
+const err157 = {instancePath:instancePath+"/spec/placement/preferences/" + i10,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data69};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2207,10 +2249,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data66.failureAction !== undefined){
-let data70 = data66.failureAction;
-if(typeof data70 !== "string"){
-const err158 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data70};
+if(data69.spread !== undefined){
+let data70 = data69.spread;
+if(typeof data70 === "string"){
+if(func2(data70) < 1){
+const err158 = {instancePath:instancePath+"/spec/placement/preferences/" + i10+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data70};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2219,8 +2262,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(!(((data70 === "pause") || (data70 === "continue")) || (data70 === "rollback"))){
-const err159 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data70};
+}
+else {
+const err159 = {instancePath:instancePath+"/spec/placement/preferences/" + i10+"/spread",schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/properties/spread/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items.properties.spread,data:data70};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2230,11 +2274,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data66.monitor !== undefined){
-let data71 = data66.monitor;
-if(typeof data71 === "string"){
-if(formats0["duration"].parse(data71) === undefined){
-const err160 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data71};
+}
+else {
+const err160 = {instancePath:instancePath+"/spec/placement/preferences/" + i10,schemaPath:"#/properties/spec/properties/placement/properties/preferences/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.properties.preferences.items.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences.items,data:data69};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2244,8 +2286,9 @@ vErrors.push(err160);
 errors++;
 }
 }
+}
 else {
-const err161 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data71};
+const err161 = {instancePath:instancePath+"/spec/placement/preferences",schemaPath:"#/properties/spec/properties/placement/properties/preferences/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.placement.properties.preferences.type,parentSchema:schema12.properties.spec.properties.placement.properties.preferences,data:data68};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2255,11 +2298,10 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data66.maxFailureRatio !== undefined){
-let data72 = data66.maxFailureRatio;
-if(typeof data72 == "number"){
-if(data72 > 1 || isNaN(data72)){
-const err162 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
+if(data65.maxReplicasPerNode !== undefined){
+let data71 = data65.maxReplicasPerNode;
+if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
+const err162 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode.type,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data71};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2268,8 +2310,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data72 < 0 || isNaN(data72)){
-const err163 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
+if(typeof data71 == "number"){
+if(data71 < 1 || isNaN(data71)){
+const err163 = {instancePath:instancePath+"/spec/placement/maxReplicasPerNode",schemaPath:"#/properties/spec/properties/placement/properties/maxReplicasPerNode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.placement.properties.maxReplicasPerNode,data:data71};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2279,8 +2322,10 @@ vErrors.push(err163);
 errors++;
 }
 }
+}
+}
 else {
-const err164 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data72};
+const err164 = {instancePath:instancePath+"/spec/placement",schemaPath:"#/properties/spec/properties/placement/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.placement.type,parentSchema:schema12.properties.spec.properties.placement,data:data65};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2290,9 +2335,12 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data66};
+if(data9.healthCheck !== undefined){
+let data72 = data9.healthCheck;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key17 in data72){
+if(!((((((((key17 === "command") || (key17 === "httpPath")) || (key17 === "port")) || (key17 === "interval")) || (key17 === "timeout")) || (key17 === "retries")) || (key17 === "startPeriod")) || (key17 === "disable"))){
+const err165 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.healthCheck,data:data72};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2302,12 +2350,15 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data9.rollback !== undefined){
-let data73 = data9.rollback;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key17 in data73){
-if(!((((((key17 === "parallelism") || (key17 === "delay")) || (key17 === "order")) || (key17 === "failureAction")) || (key17 === "monitor")) || (key17 === "maxFailureRatio"))){
-const err166 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data73};
+if(data72.command !== undefined){
+let data73 = data72.command;
+const _errs200 = errors;
+let valid48 = false;
+let passing8 = null;
+const _errs201 = errors;
+if(typeof data73 === "string"){
+if(func2(data73) < 1){
+const err166 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2317,10 +2368,8 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data73.parallelism !== undefined){
-let data74 = data73.parallelism;
-if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
-const err167 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data74};
+else {
+const err167 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[0],data:data73};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2329,9 +2378,15 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(typeof data74 == "number"){
-if(data74 < 0 || isNaN(data74)){
-const err168 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data74};
+var _valid8 = _errs201 === errors;
+if(_valid8){
+valid48 = true;
+passing8 = 0;
+}
+const _errs203 = errors;
+if(Array.isArray(data73)){
+if(data73.length < 1){
+const err168 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2340,13 +2395,11 @@ vErrors.push(err168);
 }
 errors++;
 }
-}
-}
-if(data73.delay !== undefined){
-let data75 = data73.delay;
-if(typeof data75 === "string"){
-if(formats0["duration"].parse(data75) === undefined){
-const err169 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data75};
+const len11 = data73.length;
+for(let i11=0; i11<len11; i11++){
+let data74 = data73[i11];
+if(typeof data74 !== "string"){
+const err169 = {instancePath:instancePath+"/spec/healthCheck/command/" + i11,schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].items,data:data74};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2356,8 +2409,9 @@ vErrors.push(err169);
 errors++;
 }
 }
+}
 else {
-const err170 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data75};
+const err170 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1].type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf[1],data:data73};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2366,11 +2420,19 @@ vErrors.push(err170);
 }
 errors++;
 }
+var _valid8 = _errs203 === errors;
+if(_valid8 && valid48){
+valid48 = false;
+passing8 = [passing8, 1];
 }
-if(data73.order !== undefined){
-let data76 = data73.order;
-if(typeof data76 !== "string"){
-const err171 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data76};
+else {
+if(_valid8){
+valid48 = true;
+passing8 = 1;
+}
+}
+if(!valid48){
+const err171 = {instancePath:instancePath+"/spec/healthCheck/command",schemaPath:"#/properties/spec/properties/healthCheck/properties/command/oneOf",keyword:"oneOf",params:{passingSchemas: passing8},message:"must match exactly one schema in oneOf",schema:schema12.properties.spec.properties.healthCheck.properties.command.oneOf,parentSchema:schema12.properties.spec.properties.healthCheck.properties.command,data:data73};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2379,8 +2441,23 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(!((data76 === "stop-first") || (data76 === "start-first"))){
-const err172 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data76};
+else {
+errors = _errs200;
+if(vErrors !== null){
+if(_errs200){
+vErrors.length = _errs200;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data72.httpPath !== undefined){
+let data75 = data72.httpPath;
+if(typeof data75 === "string"){
+if(!pattern4.test(data75)){
+const err172 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data75};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2390,10 +2467,8 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data73.failureAction !== undefined){
-let data77 = data73.failureAction;
-if(typeof data77 !== "string"){
-const err173 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data77};
+else {
+const err173 = {instancePath:instancePath+"/spec/healthCheck/httpPath",schemaPath:"#/properties/spec/properties/healthCheck/properties/httpPath/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.httpPath.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.httpPath,data:data75};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2402,8 +2477,11 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(!(((data77 === "pause") || (data77 === "continue")) || (data77 === "rollback"))){
-const err174 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data77};
+}
+if(data72.port !== undefined){
+let data76 = data72.port;
+if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
+const err174 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.port.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data76};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2412,12 +2490,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-if(data73.monitor !== undefined){
-let data78 = data73.monitor;
-if(typeof data78 === "string"){
-if(formats0["duration"].parse(data78) === undefined){
-const err175 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data78};
+if(typeof data76 == "number"){
+if(data76 > 65535 || isNaN(data76)){
+const err175 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data76};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2426,9 +2501,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-else {
-const err176 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data78};
+if(data76 < 1 || isNaN(data76)){
+const err176 = {instancePath:instancePath+"/spec/healthCheck/port",schemaPath:"#/properties/spec/properties/healthCheck/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.port,data:data76};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2438,11 +2512,12 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data73.maxFailureRatio !== undefined){
-let data79 = data73.maxFailureRatio;
-if(typeof data79 == "number"){
-if(data79 > 1 || isNaN(data79)){
-const err177 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
+}
+if(data72.interval !== undefined){
+let data77 = data72.interval;
+if(typeof data77 === "string"){
+if(formats0["duration"].parse(data77) === undefined){
+const err177 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data77};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2451,8 +2526,9 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data79 < 0 || isNaN(data79)){
-const err178 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
+}
+else {
+const err178 = {instancePath:instancePath+"/spec/healthCheck/interval",schemaPath:"#/properties/spec/properties/healthCheck/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.interval.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.interval,data:data77};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2462,8 +2538,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-else {
-const err179 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data79};
+if(data72.timeout !== undefined){
+let data78 = data72.timeout;
+if(typeof data78 === "string"){
+if(formats0["duration"].parse(data78) === undefined){
+const err179 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data78};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2473,9 +2552,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-}
 else {
-const err180 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data73};
+const err180 = {instancePath:instancePath+"/spec/healthCheck/timeout",schemaPath:"#/properties/spec/properties/healthCheck/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.timeout.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.timeout,data:data78};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2485,12 +2563,10 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data9.restart !== undefined){
-let data80 = data9.restart;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-for(const key18 in data80){
-if(!((((key18 === "condition") || (key18 === "delay")) || (key18 === "maxAttempts")) || (key18 === "window"))){
-const err181 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data80};
+if(data72.retries !== undefined){
+let data79 = data72.retries;
+if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
+const err181 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.healthCheck.properties.retries.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data79};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2499,11 +2575,9 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-if(data80.condition !== undefined){
-let data81 = data80.condition;
-if(typeof data81 !== "string"){
-const err182 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data81};
+if(typeof data79 == "number"){
+if(data79 < 1 || isNaN(data79)){
+const err182 = {instancePath:instancePath+"/spec/healthCheck/retries",schemaPath:"#/properties/spec/properties/healthCheck/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.healthCheck.properties.retries,data:data79};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2512,8 +2586,13 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(!(((data81 === "none") || (data81 === "on-failure")) || (data81 === "any"))){
-const err183 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data81};
+}
+}
+if(data72.startPeriod !== undefined){
+let data80 = data72.startPeriod;
+if(typeof data80 === "string"){
+if(formats0["duration"].parse(data80) === undefined){
+const err183 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data80};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2523,11 +2602,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data80.delay !== undefined){
-let data82 = data80.delay;
-if(typeof data82 === "string"){
-if(formats0["duration"].parse(data82) === undefined){
-const err184 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data82};
+else {
+const err184 = {instancePath:instancePath+"/spec/healthCheck/startPeriod",schemaPath:"#/properties/spec/properties/healthCheck/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.healthCheck.properties.startPeriod.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.startPeriod,data:data80};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2537,8 +2613,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-else {
-const err185 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data82};
+if(data72.disable !== undefined){
+let data81 = data72.disable;
+if(typeof data81 !== "boolean"){
+const err185 = {instancePath:instancePath+"/spec/healthCheck/disable",schemaPath:"#/properties/spec/properties/healthCheck/properties/disable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.healthCheck.properties.disable.type,parentSchema:schema12.properties.spec.properties.healthCheck.properties.disable,data:data81};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2548,10 +2626,9 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data80.maxAttempts !== undefined){
-let data83 = data80.maxAttempts;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err186 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data83};
+}
+else {
+const err186 = {instancePath:instancePath+"/spec/healthCheck",schemaPath:"#/properties/spec/properties/healthCheck/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.healthCheck.type,parentSchema:schema12.properties.spec.properties.healthCheck,data:data72};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2560,9 +2637,13 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 0 || isNaN(data83)){
-const err187 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data83};
+}
+if(data9.update !== undefined){
+let data82 = data9.update;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key18 in data82){
+if(!((((((key18 === "parallelism") || (key18 === "delay")) || (key18 === "order")) || (key18 === "failureAction")) || (key18 === "monitor")) || (key18 === "maxFailureRatio"))){
+const err187 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data82};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2572,12 +2653,10 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-if(data80.window !== undefined){
-let data84 = data80.window;
-if(typeof data84 === "string"){
-if(formats0["duration"].parse(data84) === undefined){
-const err188 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data84};
+if(data82.parallelism !== undefined){
+let data83 = data82.parallelism;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err188 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data83};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2586,9 +2665,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-else {
-const err189 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data84};
+if(typeof data83 == "number"){
+if(data83 < 0 || isNaN(data83)){
+const err189 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data83};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2599,8 +2678,11 @@ errors++;
 }
 }
 }
-else {
-const err190 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data80};
+if(data82.delay !== undefined){
+let data84 = data82.delay;
+if(typeof data84 === "string"){
+if(formats0["duration"].parse(data84) === undefined){
+const err190 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data84};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2610,13 +2692,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data9.labels !== undefined){
-let data85 = data9.labels;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-for(const key19 in data85){
-let data86 = data85[key19];
-if(typeof data86 !== "string"){
-const err191 = {instancePath:instancePath+"/spec/labels/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data86};
+else {
+const err191 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data84};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2626,9 +2703,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data85};
+if(data82.order !== undefined){
+let data85 = data82.order;
+if(typeof data85 !== "string"){
+const err192 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data85};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2637,14 +2715,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-if(data9.containerLabels !== undefined){
-let data87 = data9.containerLabels;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key20 in data87){
-let data88 = data87[key20];
-if(typeof data88 !== "string"){
-const err193 = {instancePath:instancePath+"/spec/containerLabels/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data88};
+if(!((data85 === "stop-first") || (data85 === "start-first"))){
+const err193 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data85};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2654,9 +2726,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-}
-else {
-const err194 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data87};
+if(data82.failureAction !== undefined){
+let data86 = data82.failureAction;
+if(typeof data86 !== "string"){
+const err194 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data86};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2665,12 +2738,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-if(data9.stopGracePeriod !== undefined){
-let data89 = data9.stopGracePeriod;
-if(typeof data89 === "string"){
-if(formats0["duration"].parse(data89) === undefined){
-const err195 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data89};
+if(!(((data86 === "pause") || (data86 === "continue")) || (data86 === "rollback"))){
+const err195 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data86};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2680,8 +2749,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-else {
-const err196 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data89};
+if(data82.monitor !== undefined){
+let data87 = data82.monitor;
+if(typeof data87 === "string"){
+if(formats0["duration"].parse(data87) === undefined){
+const err196 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data87};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2691,11 +2763,8 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data9.user !== undefined){
-let data90 = data9.user;
-if(typeof data90 === "string"){
-if(func2(data90) < 1){
-const err197 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data90};
+else {
+const err197 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data87};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2705,8 +2774,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-else {
-const err198 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data90};
+if(data82.maxFailureRatio !== undefined){
+let data88 = data82.maxFailureRatio;
+if(typeof data88 == "number"){
+if(data88 > 1 || isNaN(data88)){
+const err198 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2715,12 +2787,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-if(data9.workingDir !== undefined){
-let data91 = data9.workingDir;
-if(typeof data91 === "string"){
-if(!pattern4.test(data91)){
-const err199 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data91};
+if(data88 < 0 || isNaN(data88)){
+const err199 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2731,7 +2799,7 @@ errors++;
 }
 }
 else {
-const err200 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data91};
+const err200 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2741,10 +2809,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data9.suspend !== undefined){
-let data92 = data9.suspend;
-if(typeof data92 !== "boolean"){
-const err201 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data92};
+}
+else {
+const err201 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data82};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2754,9 +2821,12 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-else {
-const err202 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+if(data9.rollback !== undefined){
+let data89 = data9.rollback;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key19 in data89){
+if(!((((((key19 === "parallelism") || (key19 === "delay")) || (key19 === "order")) || (key19 === "failureAction")) || (key19 === "monitor")) || (key19 === "maxFailureRatio"))){
+const err202 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data89};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2766,14 +2836,463 @@ vErrors.push(err202);
 errors++;
 }
 }
-}
-else {
-const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(data89.parallelism !== undefined){
+let data90 = data89.parallelism;
+if(!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))){
+const err203 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data90};
 if(vErrors === null){
 vErrors = [err203];
 }
 else {
 vErrors.push(err203);
+}
+errors++;
+}
+if(typeof data90 == "number"){
+if(data90 < 0 || isNaN(data90)){
+const err204 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data90};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+if(data89.delay !== undefined){
+let data91 = data89.delay;
+if(typeof data91 === "string"){
+if(formats0["duration"].parse(data91) === undefined){
+const err205 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data91};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data91};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+if(data89.order !== undefined){
+let data92 = data89.order;
+if(typeof data92 !== "string"){
+const err207 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data92};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+if(!((data92 === "stop-first") || (data92 === "start-first"))){
+const err208 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data92};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+if(data89.failureAction !== undefined){
+let data93 = data89.failureAction;
+if(typeof data93 !== "string"){
+const err209 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data93};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+if(!(((data93 === "pause") || (data93 === "continue")) || (data93 === "rollback"))){
+const err210 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data93};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data89.monitor !== undefined){
+let data94 = data89.monitor;
+if(typeof data94 === "string"){
+if(formats0["duration"].parse(data94) === undefined){
+const err211 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data94};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data94};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data89.maxFailureRatio !== undefined){
+let data95 = data89.maxFailureRatio;
+if(typeof data95 == "number"){
+if(data95 > 1 || isNaN(data95)){
+const err213 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+if(data95 < 0 || isNaN(data95)){
+const err214 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data89};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data9.restart !== undefined){
+let data96 = data9.restart;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+for(const key20 in data96){
+if(!((((key20 === "condition") || (key20 === "delay")) || (key20 === "maxAttempts")) || (key20 === "window"))){
+const err217 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data96};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data96.condition !== undefined){
+let data97 = data96.condition;
+if(typeof data97 !== "string"){
+const err218 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data97};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+if(!(((data97 === "none") || (data97 === "on-failure")) || (data97 === "any"))){
+const err219 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data97};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data96.delay !== undefined){
+let data98 = data96.delay;
+if(typeof data98 === "string"){
+if(formats0["duration"].parse(data98) === undefined){
+const err220 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data98};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+else {
+const err221 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data98};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data96.maxAttempts !== undefined){
+let data99 = data96.maxAttempts;
+if(!((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99)))){
+const err222 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data99};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+if(typeof data99 == "number"){
+if(data99 < 0 || isNaN(data99)){
+const err223 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data99};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+}
+if(data96.window !== undefined){
+let data100 = data96.window;
+if(typeof data100 === "string"){
+if(formats0["duration"].parse(data100) === undefined){
+const err224 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data100};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data100};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+}
+else {
+const err226 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data96};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+if(data9.labels !== undefined){
+let data101 = data9.labels;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key21 in data101){
+let data102 = data101[key21];
+if(typeof data102 !== "string"){
+const err227 = {instancePath:instancePath+"/spec/labels/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data102};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+}
+else {
+const err228 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data101};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data9.containerLabels !== undefined){
+let data103 = data9.containerLabels;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+for(const key22 in data103){
+let data104 = data103[key22];
+if(typeof data104 !== "string"){
+const err229 = {instancePath:instancePath+"/spec/containerLabels/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data104};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data103};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data9.stopGracePeriod !== undefined){
+let data105 = data9.stopGracePeriod;
+if(typeof data105 === "string"){
+if(formats0["duration"].parse(data105) === undefined){
+const err231 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data105};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data105};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data9.user !== undefined){
+let data106 = data9.user;
+if(typeof data106 === "string"){
+if(func2(data106) < 1){
+const err233 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data106};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data106};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data9.workingDir !== undefined){
+let data107 = data9.workingDir;
+if(typeof data107 === "string"){
+if(!pattern4.test(data107)){
+const err235 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data107};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data107};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data9.suspend !== undefined){
+let data108 = data9.suspend;
+if(typeof data108 !== "boolean"){
+const err237 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data108};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+}
+else {
+const err239 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
 }
 errors++;
 }

@@ -34,6 +34,10 @@ export type GeoServiceSpec = {
   networks?: NetworkAttachmentSpec[];
   /** Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none. */
   volumes?: VolumeSpec[];
+  /** Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback). */
+  configs?: ConfigFileSpec[];
+  /** Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes. */
+  secrets?: SecretFileSpec[];
   /** CPU and memory limits (hard caps) and reservations (needed to schedule). */
   resources?: ResourcesSpec;
   /** Where tasks may run. */
@@ -131,6 +135,36 @@ export type ResourceAmountsSpec = {
   cpus?: number | string;
   /** Memory, e.g. 512M or 2G (binary units; a quoted number is bytes). */
   memory?: string;
+};
+
+export type SecretFileSpec = {
+  /** An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root. */
+  file?: string;
+  /** The name of a Swarm secret created outside Kargo (docker secret create). */
+  external?: string;
+  /** A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age. */
+  target?: string;
+  /** Owner of the file in the container (default "0"). */
+  uid?: string;
+  /** Owner of the file in the container (default "0"). */
+  gid?: string;
+  /** Permissions, octal, quoted (default "0444"). */
+  mode?: string;
+};
+
+export type ConfigFileSpec = {
+  /** A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB. */
+  file?: string;
+  /** The file's content, written inline. At most 500 KiB. */
+  content?: string;
+  /** Absolute path of the file in the container. */
+  target: string;
+  /** Owner of the file in the container (default "0"). */
+  uid?: string;
+  /** Owner of the file in the container (default "0"). */
+  gid?: string;
+  /** Permissions, octal, quoted (default "0444"). */
+  mode?: string;
 };
 
 export type VolumeSpec = {

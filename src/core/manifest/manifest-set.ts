@@ -1,3 +1,4 @@
+import type { FileContent } from './file-references.js';
 import type { GeoService } from './geoservice.generated.js';
 import type { Network } from './network.generated.js';
 
@@ -41,6 +42,10 @@ export const ManifestProblemCode = {
   YamlTooDeep: 'yaml-too-deep',
   TooManyDocuments: 'too-many-documents',
   TooManyNodes: 'too-many-nodes',
+  /** A file that a config or secret names does not exist. */
+  MissingFile: 'missing-file',
+  /** An age-encrypted file that Kargo's identity cannot open (or no identity was given). */
+  UndecryptableSecret: 'undecryptable-secret',
 } as const;
 
 export type ManifestProblemCode = (typeof ManifestProblemCode)[keyof typeof ManifestProblemCode];
@@ -67,6 +72,8 @@ export interface LoadedManifest {
   readonly key: string;
   readonly resource: GeoService & { metadata: { namespace: string } };
   readonly source: SourceLocation;
+  /** The files its configs and secrets name, read by the loader, by entry (`spec.configs[0]`). */
+  readonly contents?: ReadonlyMap<string, FileContent>;
 }
 
 /** A valid Network and where it came from. `metadata.namespace` is always set. */
@@ -90,6 +97,13 @@ export interface ManifestSet {
   readonly contentRevision: string;
   /** `values.<hash>` of the values substituted, when values files were given (see revisionWithValues). */
   readonly valuesRevision?: string;
+}
+
+/** What the loader read for the files one GeoService's configs and secrets name (see fileReferencesOf). */
+export interface ReadReferences {
+  readonly contents: ReadonlyMap<string, FileContent>;
+  /** A reference that could not be read, at its `file` field. */
+  readonly problems: readonly { readonly field: string; readonly code: ManifestProblemCode; readonly message: string }[];
 }
 
 /** Why the reader refused a file without reading it (a manifest problem code). */

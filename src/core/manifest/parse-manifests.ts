@@ -11,12 +11,14 @@ import {
   type ManifestFile,
   type ManifestProblem,
   type ManifestSet,
+  type ReadReferences,
   type SourceLocation,
 } from './manifest-set.js';
 import type { ManifestValidators } from './manifest-validators.js';
 import { describeValue } from './schema-validator.js';
 import { checkGeoService, checkNetwork, publishedPorts } from './semantic-rules.js';
 import { locateField } from './yaml-locations.js';
+import { fileReferencesOf } from './file-references.js';
 import { checkYamlShape, type YamlShapeLimits } from './yaml-shape.js';
 import { contentRevision as contentRevisionOf, textDigest } from '../source-revision.js';
 
@@ -96,13 +98,27 @@ export function parseManifestFile(file: ManifestFile, validators: ManifestValida
   return { path: file.path, digest: 'text' in file ? textDigest(file.text) : '', candidates, networks, problems, ignored };
 }
 
-/** The manifest set of some parsed files: applies the rules between manifests. */
-export function combineParsedFiles(files: readonly ParsedFile[]): ManifestSet {
+/**
+ * The manifest set of some parsed files: applies the rules between manifests, and joins what the
+ * loader read for the files GeoServices name (a reference that could not be read is the
+ * GeoService's problem, at its field).
+ */
+export function combineParsedFiles(files: readonly ParsedFile[], references: ReadonlyMap<Candidate, ReadReferences> = new Map()): ManifestSet {
   const candidates = files.flatMap((file) => file.candidates);
   const networks = files.flatMap((file) => file.networks);
   const problems = files.flatMap((file) => file.problems);
   const rejected = checkAcrossManifests(candidates, networks, problems);
-  const manifests = candidates.filter((candidate) => !rejected.has(candidate)).map(({ key, resource, source }) => ({ key, resource, source }));
+  for (const [candidate, read] of references) {
+    for (const problem of read.problems) problems.push({ ...(candidate.fieldLocations.get(problem.field) ?? candidate.source), ...problem, key: candidate.key });
+    if (read.problems.length > 0) rejected.add(candidate);
+  }
+  const manifests = candidates
+    .filter((candidate) => !rejected.has(candidate))
+    .map((candidate) => {
+      const { key, resource, source } = candidate;
+      const contents = references.get(candidate)?.contents;
+      return { key, resource, source, ...(contents === undefined || contents.size === 0 ? {} : { contents }) };
+    });
   problems.sort(byLocation);
   return {
     manifests,
@@ -217,6 +233,7 @@ function crossCheckLocations(resource: Candidate['resource'], locate: (path: Fie
     ['metadata', 'name'],
     ...publishedPorts(resource.spec).map(({ index }) => ['spec', 'ports', index, 'published']),
     ...(resource.spec.networks ?? []).map((_, index) => ['spec', 'networks', index]),
+    ...fileReferencesOf(resource.spec).map(({ kind, index }) => ['spec', `${kind}s`, index, 'file']),
   ];
   return locations(paths, locate);
 }

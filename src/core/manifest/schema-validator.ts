@@ -17,6 +17,9 @@ const patternMeanings: Record<string, string> = {
   '^/': 'must be an absolute path (start with /)',
   '^[^\\s]+$': 'must not contain spaces',
   '^[^=]+$': "must not contain '='",
+  '^[0-9]+$': 'must be a numeric id in quotes, e.g. "1000"',
+  '^0?[0-7]{3}$': 'must be an octal mode in quotes, e.g. "0440"',
+  '^(/.*|[^/]+)$': 'must be a file name (under /run/secrets/) or an absolute path',
   '^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$': 'must be a constraint such as node.labels.zone == east or node.role != manager',
 };
 
@@ -43,6 +46,12 @@ function resolveAlternatives(errors: ErrorObject[]): ErrorObject[] {
   const prefix = `${alternatives.schemaPath}/`;
   const inBranch = (error: ErrorObject): boolean => error.schemaPath.startsWith(prefix);
   const outside = errors.filter((error) => error !== alternatives && !inBranch(error));
+  const fields = fieldAlternatives(alternatives);
+  if (fields !== undefined) {
+    // Neither `file` nor `content`, or both: one message naming the choice, not each branch's.
+    const many = Array.isArray(alternatives.params['passingSchemas']);
+    return resolveAlternatives([...outside, { ...alternatives, keyword: 'fieldAlternatives', message: `${many ? 'set only one' : 'set one'} of ${fields}` }]);
+  }
   const branches = new Map<string, ErrorObject[]>();
   for (const error of errors.filter(inBranch)) {
     const branch = error.schemaPath.slice(prefix.length).split('/')[0] ?? '';
@@ -55,6 +64,13 @@ function resolveAlternatives(errors: ErrorObject[]): ErrorObject[] {
   const types = [...branches.values()].flatMap((branchErrors) => branchErrors.filter(typeMismatch).map(schemaType));
   const summary: ErrorObject = { ...alternatives, keyword: 'type', params: { type: [...new Set(types)].join(' or ') } };
   return resolveAlternatives([...outside, summary]);
+}
+
+/** `file, content` for a oneOf whose branches only list required fields (see the CRD's configs), else undefined. */
+function fieldAlternatives(error: ErrorObject): string | undefined {
+  const branches = error.schema as { type?: unknown; required?: string[] }[] | undefined;
+  if (!Array.isArray(branches) || branches.some((branch) => branch.type !== undefined || branch.required === undefined)) return undefined;
+  return branches.map((branch) => (branch.required ?? []).join(' and ')).join(', ');
 }
 
 function schemaType(error: ErrorObject): string {

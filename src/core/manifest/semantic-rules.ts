@@ -1,5 +1,6 @@
 import type { FieldPath } from './field-path.js';
 import { presetOf } from './engine-presets.js';
+import { fileMountRules } from './file-mount-rules.js';
 import type { GeoService, GeoServiceSpec } from './geoservice.generated.js';
 import type { Network } from './network.generated.js';
 import { ManifestProblemCode } from './manifest-set.js';
@@ -39,7 +40,7 @@ export function checkGeoService(resource: GeoService, namespace: string): Semant
           },
         ]
       : [];
-  const rules: Rule[] = [modeRule, portRules, volumeRules, healthCheckRules, labelRules, envRules, resourceRules];
+  const rules: Rule[] = [modeRule, portRules, volumeRules, fileMountRules, healthCheckRules, labelRules, envRules, resourceRules];
   return [...nameIssues, ...rules.flatMap((rule) => rule(resource.spec))];
 }
 

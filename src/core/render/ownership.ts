@@ -9,6 +9,8 @@ export const ownershipLabels = {
   /** The manifest file, relative to the manifests root: lets an unparseable file still protect its services. */
   source: 'io.kargo.source',
   stackNamespace: 'com.docker.stack.namespace',
+  /** On a config or secret: sha256 of the repository's bytes (for a secret, of the encrypted file). */
+  contentDigest: 'io.kargo.content-digest',
 } as const;
 
 export const managedByKargo = 'kargo';

@@ -6,6 +6,7 @@ import { parseCpus, parseDuration, parseSize } from '../manifest/units.js';
 import type { EndpointSpec, Mount, ResourceObject, ServiceSpec, TaskSpec, UpdateConfig } from '../swarm/engine-api.js';
 import { optionalField as optional } from '../optional-field.js';
 import { canonicalJson, compareCodePoints, sortKeys } from './canonical-json.js';
+import { renderFileMounts, type FileMounts } from './file-objects.js';
 import { mergeHealthCheck, renderHealthCheck } from './health-check.js';
 import { networkAttachments } from './network-attachments.js';
 import { managedByKargo, ownershipLabels, provenanceLabels } from './ownership.js';
@@ -17,6 +18,8 @@ export interface RenderContext {
   readonly revision: string;
   /** The manifest's file, relative to the manifests root. */
   readonly sourceFile: string;
+  /** Its configs and secrets, rendered from the files the loader read (default: from the manifest alone). */
+  readonly fileMounts?: FileMounts;
 }
 
 type Resource = LoadedManifest['resource'];
@@ -37,7 +40,7 @@ export function renderServiceSpec(resource: Resource, context: RenderContext): S
       [ownershipLabels.geoService]: `${namespace}/${name}`,
       [ownershipLabels.stackNamespace]: namespace,
     }),
-    TaskTemplate: renderTaskTemplate(spec, namespace, name),
+    TaskTemplate: renderTaskTemplate(spec, namespace, name, context.fileMounts ?? renderFileMounts(resource)),
     Mode: spec.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.replicas ?? 1 } },
     ...optional('UpdateConfig', renderUpdatePolicy(spec.update)),
     ...optional('RollbackConfig', renderUpdatePolicy(spec.rollback)),
@@ -56,7 +59,7 @@ export function specHash(spec: { readonly Labels?: Record<string, string> }): st
   return createHash('sha256').update(canonicalJson({ ...spec, Labels: labels })).digest('hex');
 }
 
-function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: string): TaskSpec {
+function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: string, files: FileMounts): TaskSpec {
   const preset = presetOf(spec);
   const healthCheck = renderHealthCheck(mergeHealthCheck(preset, spec.healthCheck), preset.port ?? spec.ports?.[0]?.target);
   const resources = {
@@ -78,6 +81,8 @@ function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: strin
       ...optional('Dir', spec.workingDir),
       ...optional('User', spec.user),
       ...optional('Mounts', spec.volumes?.map((volume) => renderMount(volume, preset.dataPath))),
+      ...optional('Configs', files.configs.length > 0 ? files.configs : undefined),
+      ...optional('Secrets', files.secrets.length > 0 ? files.secrets : undefined),
       ...optional('StopGracePeriod', duration(spec.stopGracePeriod)),
       ...optional('Healthcheck', healthCheck),
     },

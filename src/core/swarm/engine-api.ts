@@ -17,6 +17,43 @@ export interface ContainerSpec {
   Healthcheck?: HealthConfig;
   Isolation?: string;
   Init?: boolean;
+  Configs?: ConfigReference[];
+  Secrets?: SecretReference[];
+}
+
+/** Where a config or secret is mounted in the container, and as whom. */
+export interface FileTarget {
+  Name: string;
+  UID?: string;
+  GID?: string;
+  Mode?: number;
+}
+
+/** A service's use of a Swarm config: the engine needs its id, the name is for people. */
+export interface ConfigReference {
+  File?: FileTarget;
+  ConfigID?: string;
+  ConfigName: string;
+}
+
+export interface SecretReference {
+  File?: FileTarget;
+  SecretID?: string;
+  SecretName: string;
+}
+
+/** `POST /configs/create` and `POST /secrets/create`: Data is base64. Neither can change afterwards, but for labels. */
+export interface FileObjectSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  Data: string;
+}
+
+/** A config or a secret as `GET /configs` and `GET /secrets` return it (a secret's data never comes back). */
+export interface FileObject {
+  ID: string;
+  Version?: { Index: number };
+  Spec: { Name: string; Labels?: Record<string, string> };
 }
 
 export interface Mount {

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { armor, Decrypter, identityToRecipient } from 'age-encryption';
+import { ErrorCode, KargoError } from '../../errors.js';
+
+/**
+ * The identities of an age identity file, as `age-keygen` writes it: `AGE-SECRET-KEY-1…` lines
+ * among `#` comments. The file is Kargo's private key (mount it as a Swarm secret); its content
+ * never appears in an error.
+ */
+export function readAgeIdentities(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw new KargoError(ErrorCode.AgeIdentityUnreadable, `the age identity file ${file} ${reason}: create one with age-keygen -o ${file}`);
+  }
+  const identities = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('AGE-SECRET-KEY-'));
+  if (identities.length === 0) {
+    throw new KargoError(ErrorCode.AgeIdentityUnreadable, `the age identity file ${file} holds no AGE-SECRET-KEY- line: create one with age-keygen -o ${file}`);
+  }
+  return identities;
+}
+
+/** The public recipients (`age1…`) that files must be encrypted to for these identities. */
+export async function recipientsOf(identities: readonly string[]): Promise<string[]> {
+  return Promise.all(identities.map((identity) => identityToRecipient(identity)));
+}
+
+const armorHeader = '-----BEGIN AGE ENCRYPTED FILE-----';
+
+/** Opens age files (binary, or ASCII-armored by `age --armor`) with a set of identities. */
+export class AgeDecrypter {
+  private readonly decrypter = new Decrypter();
+
+  constructor(identities: readonly string[]) {
+    for (const identity of identities) this.decrypter.addIdentity(identity);
+  }
+
+  async decrypt(file: Uint8Array): Promise<Uint8Array> {
+    const text = Buffer.from(file.subarray(0, armorHeader.length)).toString('latin1');
+    const binary = text === armorHeader ? armor.decode(Buffer.from(file).toString('utf8')) : file;
+    return this.decrypter.decrypt(binary);
+  }
+}
+
+/** Whether bytes start like an age file: what `kargo validate` checks when it has no identity. */
+export function looksLikeAgeFile(file: Uint8Array): boolean {
+  const start = Buffer.from(file.subarray(0, 40)).toString('latin1');
+  return start.startsWith('age-encryption.org/v1\n') || start.startsWith(armorHeader);
+}
