@@ -18,12 +18,15 @@ Usage:
                              check GeoService manifests (exit 1 when one is invalid)
   kargo diff [--manifests DIR] [--values FILE]
                              show what would change on the swarm (exit 3 when changes are pending)
+  kargo age-recipient --age-identity-file FILE
+                             print the age recipient to encrypt spec.secrets files to
   kargo version              print the version
   kargo help                 show this help
 
 Environment:
   DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
   KARGO_VALUES               values files (comma-separated) when there is no --values
+  KARGO_AGE_IDENTITY_FILE    the age identity that opens spec.secrets files, when there is no --age-identity-file
 `;
 
 
@@ -42,6 +45,8 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
       return import('./commands/demo.js').then(({ demoCommand }) => demoCommand(rest, io, env));
     case 'status':
       return import('./commands/status.js').then(({ statusCommand }) => statusCommand(rest, io, env));
+    case 'age-recipient':
+      return import('./commands/age-recipient.js').then(({ ageRecipientCommand }) => ageRecipientCommand(rest, io, env));
     case 'version':
     case '--version':
       io.stdout.write(`kargo ${kargoVersion()}\n`);

@@ -6,12 +6,15 @@ import { ErrorCode, KargoError } from '../errors.js';
 import { checkGitSource, redact, type GitSourceSettings } from '../adapters/git/git-sync.js';
 import { logLevels, type LogLevel } from '../observability/logger.js';
 import { parseNamespaceScope } from '../core/namespace-scope.js';
+import { optionalField as optional } from '../core/optional-field.js';
 
 /** Everything `kargo run` is configured with; each flag has a KARGO_* environment variable. */
 export interface RunConfig {
   readonly manifests: string;
   /** Values files (absolute paths), later ones winning; empty when none. */
   readonly values: readonly string[];
+  /** The age identity file that opens the secrets of the manifests. */
+  readonly ageIdentityFile?: string;
   readonly once: boolean;
   readonly onceTimeoutMs: number;
   readonly workers: number;
@@ -41,6 +44,7 @@ interface Flag {
 /** The flags of `kargo run`, with their environment variables and defaults. */
 export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
+  'age-identity-file': { env: 'KARGO_AGE_IDENTITY_FILE', type: 'string', help: 'age identity (age-keygen) that decrypts the .age files of spec.secrets, e.g. /run/secrets/kargo-age-key' },
   values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; comma-separated in the environment' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
@@ -128,6 +132,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   return {
     manifests: text('manifests') ?? '.',
     values: valuesFilesOf(valuesFlags, env[runFlags.values.env]).map((path) => resolve(path)),
+    ...optional('ageIdentityFile', text('age-identity-file')),
     once: bool('once'),
     onceTimeoutMs: duration('once-timeout'),
     workers,

@@ -6,6 +6,8 @@ import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
 import { liveServicesByKey, reconcileGeoService } from '../reconcile/reconcile-geoservice.js';
 import { reconcileNetwork } from '../reconcile/reconcile-network.js';
+import { listOwnedFileObjects, type OwnedFileObject } from '../reconcile/file-objects.js';
+import type { ListedObjects } from '../reconcile/file-objects-of-key.js';
 import type { ReconcileContext } from '../reconcile/reconcile-context.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 import type { NetworkResource, Service } from '../core/swarm/engine-api.js';
@@ -38,10 +40,11 @@ export interface ControllerObserver extends StatusObserver {
   failed?(key: string, error: unknown, seconds: number): void;
 }
 
-/** A full sync's listing of every service and of Kargo's networks, and the keys touched while it was under way. */
+/** A full sync's listing of every service and of Kargo's networks, configs and secrets, and the keys touched while it was under way. */
 export interface ServiceListing {
   readonly services: Promise<Service[]>;
   readonly networks: Promise<NetworkResource[]>;
+  readonly files: Promise<OwnedFileObject[]>;
   /** Keys reconciled or changed from when the listing was asked for until the sync takes it: it may predate their state. */
   readonly touched: Set<string>;
 }
@@ -79,7 +82,7 @@ export class Controller {
    * Live services per key from the last full sync's single listing, used once by the key's next
    * reconcile unless an event or a snapshot touched the key since (then it reads for itself).
    */
-  private readonly listed = new Map<string, Service[]>();
+  private readonly listed = new Map<string, ListedObjects>();
   /**
    * One set per full-sync listing not yet taken by its sync: the keys reconciled or changed
    * meanwhile, whose state that listing may predate (they read their services for themselves instead).
@@ -148,12 +151,14 @@ export class Controller {
     const { touched } = listing;
     let all: Service[];
     let networks: NetworkResource[];
+    let files: OwnedFileObject[];
     try {
-      [all, networks] = await Promise.all([listing.services, listing.networks]);
+      [all, networks, files] = await Promise.all([listing.services, listing.networks, listing.files]);
     } finally {
       this.touchedDuringListing.delete(touched);
     }
-    const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? [])]);
+    // A key that owns only configs or secrets (its service removed without them) is reconciled too, to remove them.
+    const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? []), ...files.map((file) => file.owner)]);
     for (const service of all) {
       const key = service.Spec.Labels?.[ownershipLabels.geoService];
       if (key === undefined || !isManagedByKargo(service.Spec.Labels)) continue;
@@ -165,7 +170,7 @@ export class Controller {
     const services = [...keys].filter((key) => this.inScope(key) && kindOfKey(key) === 'GeoService');
     for (const [key, listed] of liveServicesByKey(all, services)) {
       // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
-      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, listed);
+      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, { services: listed, files: files.filter((file) => file.owner === key) });
     }
     const stages = [wantedNetworks, services, ownedNetworks.filter((key) => !wantedNetworks.includes(key))];
     for (const stage of stages) await this.reconcileAll(stage.filter((key) => this.inScope(key)));
@@ -189,11 +194,11 @@ export class Controller {
     this.touchedDuringListing.add(touched);
     const services = this.swarm.listServices({}, true);
     const networks = this.swarm.listNetworks({ label: [`${ownershipLabels.managedBy}=kargo`] });
+    const files = listOwnedFileObjects(this.swarm);
     // Awaited by resync; until then a failure must not count as unhandled.
-    services.catch(() => undefined);
-    networks.catch(() => undefined);
+    for (const listing of [services, networks, files]) listing.catch(() => undefined);
     this.context.networks.prefetch();
-    return { services, networks, touched };
+    return { services, networks, files, touched };
   }
 
   /** A Docker service event: queue the GeoService owning that service, if any. */

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { SwarmClient } from '../adapters/docker/swarm-client.js';
 import { followServiceEvents } from '../adapters/docker/service-events.js';
+import type { SecretOpening } from '../adapters/files/age-identities.js';
 import { createManifestLoader } from '../adapters/files/manifest-loader.js';
+import { optionalField as optional } from '../core/optional-field.js';
 import { ManifestSource, type SourceRead } from '../adapters/files/manifest-source.js';
 import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
@@ -12,6 +14,8 @@ export interface OperatorSettings extends ControllerSettings {
   readonly manifests: string;
   /** Values files substituted into the manifests (`--values`), watched like the manifests. */
   readonly values?: readonly string[];
+  /** How the age-encrypted files of spec.secrets are opened (`--age-identity-file`). */
+  readonly secrets?: SecretOpening;
   readonly debounceMs: number;
   /** Full resync period; 0 turns it off. */
   readonly resyncMs: number;
@@ -88,7 +92,7 @@ export class Operator {
   private async setUp(): Promise<ServiceListing | undefined> {
     const source = new ManifestSource(
       this.settings.manifests,
-      createManifestLoader({ valuesFiles: this.settings.values ?? [] }),
+      createManifestLoader({ valuesFiles: this.settings.values ?? [], ...optional('secrets', this.settings.secrets) }),
       (read) => this.takeRead(read),
       (message) => this.logger.error({ source: this.settings.manifests }, message),
       { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000, valuesFiles: this.settings.values ?? [] },

@@ -5,6 +5,7 @@ import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Phase } from '../core/status/object-status.js';
 import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
+import { FileObjectsOfKey, type ListedObjects } from './file-objects-of-key.js';
 import { networksNotReady } from './network-readiness.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { ServiceWriter } from './service-writer.js';
@@ -13,6 +14,9 @@ import type { SwarmPort } from './swarm-port.js';
 import { outcome, serviceOf, type ReconcileOutcome } from './reconcile-outcome.js';
 
 export type { ReconcileSettings } from './reconcile-context.js';
+
+/** A service held for a config or secret it cannot have is looked at again after this, and on any change. */
+const blockedRetryMs = 30_000;
 
 const rollbackStates: readonly (UpdateState | undefined)[] = ['rollback_started', 'rollback_paused', 'rollback_completed'];
 
@@ -24,12 +28,12 @@ export async function reconcileGeoService(
   key: string,
   snapshot: Snapshot,
   context: ReconcileContext,
-  /** The key's live services as a full sync just listed them; read from the engine when absent. */
-  listed?: readonly Service[],
+  /** The key's live services, configs and secrets as a full sync just listed them; read from the engine when absent. */
+  listed?: ListedObjects,
 ): Promise<ReconcileOutcome> {
   const { swarm, networks, settings } = context;
   const desired = snapshot.desired.get(key);
-  const found = listed ?? (await liveServicesOf(swarmNameOf(parseKey(key)), swarm));
+  const found = listed?.services ?? (await liveServicesOf(swarmNameOf(parseKey(key)), swarm));
   const services = servicesInReachOf(key, found, desired !== undefined);
   const policy = planPolicyOf(snapshot, snapshot.sourceEmpty, settings);
   const live = { services, networkNames: await networks.resolve(services) };
@@ -39,14 +43,16 @@ export async function reconcileGeoService(
     if (invalid !== undefined) return outcome(key, invalid, serviceOf(services[0]));
   }
   let result: ReconcileOutcome | undefined;
-  const desiredHash = desired?.spec.Labels?.[ownershipLabels.specHash];
-  for (const step of plan.steps) result = await applyStep(key, step, snapshot, context, desiredHash);
+  const files = new FileObjectsOfKey(key, context, desired?.files ?? [], services, listed?.files);
+  for (const step of plan.steps) result = await applyStep(key, step, snapshot, context, files);
+  // Left behind by a service removed without them (Kargo stopped in between): found by a full sync.
+  if (result === undefined && desired === undefined && settings.prune) await files.removeUnusedIfListed([]);
   return result ?? outcome(key, { kind: 'ready' }, { gone: true });
 }
 
-async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, context: ReconcileContext, desiredHash: string | undefined): Promise<ReconcileOutcome> {
+async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, context: ReconcileContext, files: FileObjectsOfKey): Promise<ReconcileOutcome> {
   const { swarm, rollouts, writes } = context;
-  const writer = new ServiceWriter(swarm, context.networks);
+  const desiredHash = snapshot.desired.get(key)?.spec.Labels?.[ownershipLabels.specHash];
   if (step.kind === 'create' || step.kind === 'update') {
     const notReady = await networksNotReady(step.spec, snapshot, context.networks);
     if (notReady !== undefined) {
@@ -56,41 +62,64 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
   }
   if (step.kind !== 'update') writes.recordSettled(key);
   switch (step.kind) {
-    case 'create': {
-      const id = await writer.create(step.spec);
-      // Zero replicas: no task to wait for, so nothing to follow.
-      if (step.spec.Mode?.Replicated?.Replicas === 0) return outcome(key, { kind: 'ready' }, { action: 'created', serviceId: id });
-      return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', inProgress: true, serviceId: id });
-    }
-    case 'update': {
-      const stall = stalledRollout(key, step.service, desiredHash, rollouts);
-      if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
-      const signature = `${desiredHash ?? ''}|${JSON.stringify(step.entry.changes)}`;
-      const heldFor = writes.heldFor(key, signature);
-      if (heldFor !== undefined) return writeNotKept(key, step, heldFor);
-      writes.recordSent(key, signature);
-      if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
-      const changedFields = step.entry.changes.map((change) => change.path);
-      const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
-      if (step.entry.recreateReasons.length > 0) {
-        await swarm.removeService(step.service.ID);
-        const id = await writer.create(step.spec);
-        return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, inProgress: true, serviceId: id });
-      }
-      await writer.update(step.service.ID, step.spec);
-      return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, inProgress: true, ...serviceOf(step.service) });
-    }
+    case 'create':
+      return createService(key, step, context, files);
+    case 'update':
+      return updateService(key, step, context, files, desiredHash);
     case 'delete':
       rollouts.forget(key);
       await swarm.removeService(step.service.ID);
+      await files.removeUnused([]);
       return outcome(key, { kind: 'ready' }, { action: 'deleted', gone: true });
     case 'conflict':
       return outcome(key, { kind: 'stalled', reason: 'Conflict', message: step.reason });
     case 'hold':
       return outcome(key, { kind: 'stalled', reason: 'Held', message: step.reason }, serviceOf(step.service));
     case 'unchanged':
+      await files.removeUnusedIfListed([step.service.Spec, step.service.PreviousSpec]);
       return observe(key, step.service, desiredHash, rollouts, swarm);
   }
+}
+
+async function createService(key: string, step: Extract<PlanStep, { kind: 'create' }>, context: ReconcileContext, files: FileObjectsOfKey): Promise<ReconcileOutcome> {
+  const prepared = await files.prepare(step.spec);
+  if ('blocked' in prepared) return outcome(key, { kind: 'stalled', ...prepared.blocked }, { requeueAfterMs: blockedRetryMs });
+  const id = await new ServiceWriter(context.swarm, context.networks).create(prepared.spec);
+  // Zero replicas: no task to wait for, so nothing to follow.
+  if (step.spec.Mode?.Replicated?.Replicas === 0) return outcome(key, { kind: 'ready' }, { action: 'created', serviceId: id });
+  return outcome(key, { kind: 'progressing', reason: 'Created', message: `created service ${step.entry.name}` }, { action: 'created', inProgress: true, serviceId: id });
+}
+
+async function updateService(
+  key: string,
+  step: Extract<PlanStep, { kind: 'update' }>,
+  context: ReconcileContext,
+  files: FileObjectsOfKey,
+  desiredHash: string | undefined,
+): Promise<ReconcileOutcome> {
+  const { swarm, rollouts, writes } = context;
+  const stall = stalledRollout(key, step.service, desiredHash, rollouts);
+  if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
+  const signature = `${desiredHash ?? ''}|${JSON.stringify(step.entry.changes)}`;
+  const heldFor = writes.heldFor(key, signature);
+  if (heldFor !== undefined) return writeNotKept(key, step, heldFor);
+  const prepared = await files.prepare(step.spec);
+  if ('blocked' in prepared) return outcome(key, { kind: 'stalled', ...prepared.blocked }, { requeueAfterMs: blockedRetryMs, service: step.service });
+  writes.recordSent(key, signature);
+  if (desiredHash !== undefined) rollouts.recordApplied(key, desiredHash);
+  const writer = new ServiceWriter(swarm, context.networks);
+  const changedFields = step.entry.changes.map((change) => change.path);
+  const driftCorrected = step.service.Spec.Labels?.[ownershipLabels.specHash] === desiredHash;
+  if (step.entry.recreateReasons.length > 0) {
+    await swarm.removeService(step.service.ID);
+    const id = await writer.create(prepared.spec);
+    await files.removeUnused([step.spec]);
+    return outcome(key, { kind: 'progressing', reason: 'Recreated', message: `recreated: ${step.entry.recreateReasons.join(', ')}` }, { action: 'recreated', changedFields, inProgress: true, serviceId: id });
+  }
+  await writer.update(step.service.ID, prepared.spec);
+  // What the service ran until now becomes its previous spec, which a Swarm rollback returns to.
+  await files.removeUnused([step.spec, step.service.Spec]);
+  return outcome(key, { kind: 'progressing', reason: 'Updating', message: `rolling update of ${changedFields.join(', ')}` }, { action: 'configured', changedFields, driftCorrected, inProgress: true, ...serviceOf(step.service) });
 }
 
 /**

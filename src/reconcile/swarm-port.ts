@@ -1,4 +1,5 @@
-import type { ListFilters, NetworkCreateRequest, NetworkResource, Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
+import type { FileObjectKind } from '../core/manifest/file-references.js';
+import type { FileObject, FileObjectSpec, ListFilters, NetworkCreateRequest, NetworkResource, Service, ServiceSpec, Task } from '../core/swarm/engine-api.js';
 
 /** The Swarm calls the reconciler makes: SwarmClient implements them; tests use the real engine. */
 export interface SwarmPort {
@@ -11,4 +12,8 @@ export interface SwarmPort {
   createNetwork(spec: NetworkCreateRequest): Promise<string>;
   removeNetwork(id: string): Promise<void>;
   listTasks(filters?: ListFilters): Promise<Task[]>;
+  /** Configs or secrets (`kind`); a secret's data never comes back. */
+  listFileObjects(kind: FileObjectKind, filters?: ListFilters): Promise<FileObject[]>;
+  createFileObject(kind: FileObjectKind, spec: FileObjectSpec): Promise<string>;
+  removeFileObject(kind: FileObjectKind, id: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { LiveState } from '../../core/diff/plan-changes.js';
-import type { EngineInfo, ListFilters, NetworkCreateRequest, NetworkResource, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
+import type { FileObjectKind } from '../../core/manifest/file-references.js';
+import type { EngineInfo, FileObject, FileObjectSpec, ListFilters, NetworkCreateRequest, NetworkResource, Node, Service, ServiceSpec, Task } from '../../core/swarm/engine-api.js';
 import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { connectDocker, defaultDockerHost } from './docker-host.js';
 
@@ -106,6 +107,21 @@ export class SwarmClient {
 
   async listTasks(filters: ListFilters = {}): Promise<Task[]> {
     return (await this.call('list_tasks', () => this.docker.listTasks({ filters }))) as Task[];
+  }
+
+  async listFileObjects(kind: FileObjectKind, filters: ListFilters = {}): Promise<FileObject[]> {
+    const list = (): Promise<unknown> => (kind === 'config' ? this.docker.listConfigs({ filters }) : this.docker.listSecrets({ filters }));
+    return (await this.call(`list_${kind}s`, list)) as FileObject[];
+  }
+
+  /** Creates a config or secret and returns its id. The request body (a secret's value) is never part of an error. */
+  async createFileObject(kind: FileObjectKind, spec: FileObjectSpec): Promise<string> {
+    const created = await this.call(`create_${kind}`, () => this.write<{ ID: string }>({ path: `/${kind}s/create`, options: { _body: spec } }));
+    return created.ID;
+  }
+
+  async removeFileObject(kind: FileObjectKind, id: string): Promise<void> {
+    await this.call(`remove_${kind}`, () => (kind === 'config' ? this.docker.getConfig(id).remove() : this.docker.getSecret(id).remove()));
   }
 
   /** A service write through dockerode's modem; the engine's error message becomes the error's. */

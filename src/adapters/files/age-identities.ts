@@ -52,3 +52,18 @@ export function looksLikeAgeFile(file: Uint8Array): boolean {
   const start = Buffer.from(file.subarray(0, 40)).toString('latin1');
   return start.startsWith('age-encryption.org/v1\n') || start.startsWith(armorHeader);
 }
+
+/**
+ * How secret files are opened: with Kargo's identities; or, with none, only checked to be age
+ * files (`kargo validate` without an identity) or refused (Kargo cannot create the secret).
+ */
+export interface SecretOpening {
+  readonly decrypter?: AgeDecrypter;
+  readonly checkOnly?: boolean;
+}
+
+/** The secret opening for an identity file (`--age-identity-file`), or for none. Throws when the file cannot be read. */
+export function secretOpeningOf(identityFile: string | undefined, withoutIdentity: 'refuse' | 'check-only'): SecretOpening {
+  if (identityFile !== undefined && identityFile !== '') return { decrypter: new AgeDecrypter(readAgeIdentities(identityFile)) };
+  return withoutIdentity === 'check-only' ? { checkOnly: true } : {};
+}

@@ -6,7 +6,8 @@ import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/m
 import { textDigest } from '../../core/source-revision.js';
 import type { SecretBytes } from '../../core/manifest/file-references.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
-import { readReferencedFiles, type SecretOpening } from './referenced-files.js';
+import type { SecretOpening } from './age-identities.js';
+import { readReferencedFiles } from './referenced-files.js';
 import { readValuesFiles } from './values-files.js';
 
 /** Reads and validates every manifest below some paths. */

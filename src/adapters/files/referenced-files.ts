@@ -5,17 +5,8 @@ import type { Candidate } from '../../core/manifest/across-manifests.js';
 import { fileReferencesOf, maxFileObjectBytes, SecretBytes, type FileContent, type FileReference } from '../../core/manifest/file-references.js';
 import { ManifestProblemCode, type ReadReferences } from '../../core/manifest/manifest-set.js';
 import { describeError } from '../../errors.js';
-import { looksLikeAgeFile, type AgeDecrypter } from './age-identities.js';
+import { looksLikeAgeFile, type AgeDecrypter, type SecretOpening } from './age-identities.js';
 import { insideRoot, readRegularFile, type FoundFile } from './manifest-files.js';
-
-/**
- * How secret files are opened: with Kargo's identities; or, with none, only checked to be age
- * files (`kargo validate` without an identity) or refused (Kargo cannot create the secret).
- */
-export interface SecretOpening {
-  readonly decrypter?: AgeDecrypter;
-  readonly checkOnly?: boolean;
-}
 
 /** Plaintexts by the digest of their encrypted file: the previous read's, and this read's. */
 export interface DecryptedCache {
@@ -64,9 +55,12 @@ async function readReference(
   cache: DecryptedCache,
 ): Promise<{ content?: FileContent } | { problem: Omit<Problem, 'field'> }> {
   const fail = (code: Problem['code'], message: string): { problem: Omit<Problem, 'field'> } => ({ problem: { code, message: `${reference.path}: ${message}` } });
+  const written = join(dirname(manifest.real), reference.path);
+  // Checked as written first, so that a path out of the root is named as such even when nothing is there.
+  if (!insideRoot(written, manifest.root)) return fail(ManifestProblemCode.OutsideRoot, 'outside the manifests root: not read');
   let real: string;
   try {
-    real = await realpath(join(dirname(manifest.real), reference.path));
+    real = await realpath(written);
   } catch (error) {
     const missing = (error as { code?: unknown }).code === 'ENOENT';
     return missing ? fail(ManifestProblemCode.MissingFile, 'no such file (paths are relative to this manifest)') : fail(ManifestProblemCode.FileUnreadable, describeError(error));

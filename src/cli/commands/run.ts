@@ -1,4 +1,5 @@
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
+import { secretOpeningOf } from '../../adapters/files/age-identities.js';
 import { isReady } from '../../core/status/object-status.js';
 import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
 import { kargoVersion } from '../version.js';
@@ -24,6 +25,8 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
     return ExitCode.Ok;
   }
   const config = parseRunConfig(argv, env);
+  // Read before anything starts: a missing identity is a start-up error, not a problem per secret.
+  const secrets = secretOpeningOf(config.ageIdentityFile, 'refuse');
   const logger = createLogger(config.logLevel);
   const swarm = SwarmClient.connect(config.dockerHost);
   await swarm.assertManager();
@@ -31,7 +34,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
     swarm,
     logger,
     version: kargoVersion(),
-    settings: { ...config, retryFailures: !config.once, watch: !config.once },
+    settings: { ...config, secrets, retryFailures: !config.once, watch: !config.once },
     ...(config.once ? {} : { listen: config.listen }),
     ...(config.git === undefined ? {} : { git: config.git }),
   });
