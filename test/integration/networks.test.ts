@@ -4,13 +4,11 @@
  * while a service uses it, a foreign network is never touched, and a write that does not stick is
  * not sent again and again.
  */
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import { isManagedByKargo, ownershipLabels } from '../../src/core/render/ownership.js';
 import type { ObjectStatus } from '../../src/core/status/object-status.js';
 import { httpManifest, useKargo, type RunningKargo } from '../support/running-kargo.js';
-import { testSwarm, waitFor } from '../support/swarm.js';
+import { execInTask, testSwarm, waitFor } from '../support/swarm.js';
 
 const swarm = testSwarm();
 const startKargo = useKargo();
@@ -29,24 +27,6 @@ async function waitForNetworkCondition(k: RunningKargo, name: string, type: 'Rea
     const condition = status?.conditions.find((c) => c.type === type && c.status === 'True');
     return condition !== undefined && (reason === undefined || condition.reason === reason) ? status : undefined;
   }, { timeoutMs: 90_000 });
-}
-
-/** Runs a command in the running task of a service and returns what it printed and its exit code. */
-async function execInTask(client: SwarmClient, serviceName: string, command: string[]): Promise<{ output: string; exitCode: number }> {
-  const task = await waitFor(`a running task of ${serviceName}`, async () => {
-    const tasks = await client.listTasks({ service: [serviceName], 'desired-state': ['running'] });
-    return tasks.find((candidate) => candidate.Status?.State === 'running' && candidate.Status.ContainerStatus?.ContainerID !== undefined);
-  });
-  const container = client.docker.getContainer(task.Status?.ContainerStatus?.ContainerID ?? '');
-  const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const output = new PassThrough();
-  const chunks: Buffer[] = [];
-  output.on('data', (chunk: Buffer) => chunks.push(chunk));
-  client.docker.modem.demuxStream(stream, output, output);
-  await new Promise<void>((resolve) => stream.on('end', () => resolve()));
-  const inspected = (await exec.inspect()) as { ExitCode: number | null };
-  return { output: Buffer.concat(chunks).toString(), exitCode: inspected.ExitCode ?? -1 };
 }
 
 describe('networks', () => {

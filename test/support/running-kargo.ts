@@ -7,14 +7,15 @@ import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import type { ObjectStatus } from '../../src/core/status/object-status.js';
-import type { ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
+import type { FileObjectKind } from '../../src/core/manifest/file-references.js';
+import type { FileObjectSpec, ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { afterEach, inject } from 'vitest';
 import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
 
 /** The real SwarmClient, counting the writes it sends (the engine is still the real one). */
 export class CountingSwarmClient extends SwarmClient {
-  readonly writes = { create: 0, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0 };
+  readonly writes = { create: 0, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0, createFileObject: 0, removeFileObject: 0 };
   /** The specs of the creates sent, in order. */
   readonly created: ServiceSpec[] = [];
 
@@ -77,6 +78,16 @@ export class CountingSwarmClient extends SwarmClient {
   override async removeNetwork(id: string): Promise<void> {
     this.writes.removeNetwork += 1;
     return super.removeNetwork(id);
+  }
+
+  override async createFileObject(kind: FileObjectKind, spec: FileObjectSpec): Promise<string> {
+    this.writes.createFileObject += 1;
+    return super.createFileObject(kind, spec);
+  }
+
+  override async removeFileObject(kind: FileObjectKind, id: string): Promise<void> {
+    this.writes.removeFileObject += 1;
+    return super.removeFileObject(kind, id);
   }
 }
 
@@ -170,6 +181,10 @@ export class RunningKargo {
     const networks = await this.swarm.listNetworks(inNamespace);
     const removed = (error: unknown): true | undefined => ((error as { statusCode?: number }).statusCode === 404 ? true : undefined);
     await Promise.all(networks.map((network) => waitFor(`removal of network ${network.Name}`, () => this.swarm.removeNetwork(network.Id).then(() => true, removed))));
+    for (const kind of ['config', 'secret'] as const) {
+      const objects = await this.swarm.listFileObjects(kind, inNamespace);
+      await Promise.all(objects.map((object) => this.swarm.removeFileObject(kind, object.ID).catch(() => undefined)));
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,5 @@
 /** What integration tests use to work with the test swarm started by the global setup. */
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inject } from 'vitest';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
@@ -76,4 +77,22 @@ export async function waitForUpdateState(
     },
     options,
   );
+}
+
+/** Runs a command in the running task of a service and returns what it printed and its exit code. */
+export async function execInTask(client: SwarmClient, serviceName: string, command: string[]): Promise<{ output: string; exitCode: number }> {
+  const task = await waitFor(`a running task of ${serviceName}`, async () => {
+    const tasks = await client.listTasks({ service: [serviceName], 'desired-state': ['running'] });
+    return tasks.find((candidate) => candidate.Status?.State === 'running' && candidate.Status.ContainerStatus?.ContainerID !== undefined);
+  });
+  const container = client.docker.getContainer(task.Status?.ContainerStatus?.ContainerID ?? '');
+  const exec = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  client.docker.modem.demuxStream(stream, output, output);
+  await new Promise<void>((resolve) => stream.on('end', () => resolve()));
+  const inspected = (await exec.inspect()) as { ExitCode: number | null };
+  return { output: Buffer.concat(chunks).toString(), exitCode: inspected.ExitCode ?? -1 };
 }
