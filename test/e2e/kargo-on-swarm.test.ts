@@ -157,6 +157,21 @@ describe('Kargo deployed as a Swarm service', () => {
     log('alpha and beta converged');
   });
 
+  it('runs with a read-only root filesystem and no capabilities', async () => {
+    const container = await kargoContainer();
+    const [service] = await swarm.listServices({ name: [`${stack}_kargo`] });
+    const spec = service?.Spec.TaskTemplate?.ContainerSpec as { ReadOnly?: boolean; CapabilityDrop?: string[] } | undefined;
+    expect(spec?.ReadOnly).toBe(true);
+    expect(spec?.CapabilityDrop).toEqual(['ALL']);
+    const probe = `const fs = require('fs'); const status = fs.readFileSync('/proc/self/status', 'utf8');
+      let image = 'writable'; try { fs.writeFileSync('/app/probe', 'x'); } catch (e) { image = e.code; }
+      fs.writeFileSync('/tmp/probe', 'x');
+      process.stdout.write(JSON.stringify({ image, capEff: /CapEff:\\s*(\\w+)/.exec(status)[1] }));`;
+    const seen = JSON.parse(await docker('exec', container, 'node', '-e', probe)) as { image: string; capEff: string };
+    expect(seen).toEqual({ image: 'EROFS', capEff: '0000000000000000' });
+    log(`root filesystem ${seen.image}, effective capabilities ${seen.capEff}`);
+  });
+
   it('rolls out a committed change and reports the new commit', async () => {
     const sha = await commitAndRefresh('alpha says changed', () => repo.write('geo/alpha.yaml', httpManifest(namespace, 'alpha', '', 'RESPONSE: changed')));
     await waitForRevision(`${namespace}/alpha`, sha);
