@@ -29,6 +29,8 @@ WORKDIR /app
 COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY package.json ./
+# Every interface of the container, not the flag's loopback default: Prometheus scrapes Kargo over
+# the stack's overlay network. The container's network namespace is the boundary here.
 ENV NODE_ENV=production \
     KARGO_LISTEN=0.0.0.0:9469 \
     KARGO_GIT_DIR=/var/lib/kargo/git

@@ -19,6 +19,16 @@ export const ErrorCode = {
   GitSourceRefused: 'KARGO_GIT_SOURCE_REFUSED',
   /** `kargo status` could not reach a running Kargo's HTTP server. */
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
+  /** A write endpoint (`POST /hooks/git`, `/api/v1/sources/refresh`) was called, but no --webhook-secret-file is set. */
+  WebhookDisabled: 'KARGO_WEBHOOK_DISABLED',
+  /** A write endpoint's signature, token or bearer token is missing or wrong. */
+  Unauthorized: 'KARGO_UNAUTHORIZED',
+  /** A request body passed the HTTP server's limit (413). */
+  BodyTooLarge: 'KARGO_BODY_TOO_LARGE',
+  /** The HTTP server failed to answer a request; the detail is in Kargo's log, never in the answer. */
+  HttpInternal: 'KARGO_HTTP_INTERNAL',
+  /** The --webhook-secret-file could not be read, or is empty. */
+  WebhookSecretUnreadable: 'KARGO_WEBHOOK_SECRET_UNREADABLE',
   /** A values file (--values) could not be read. */
   ValuesFileUnreadable: 'KARGO_VALUES_FILE_UNREADABLE',
   /** The age identity file (--age-identity-file) could not be read or holds no identity. */

@@ -26,6 +26,8 @@ export interface RunConfig {
   readonly allowEmpty: boolean;
   readonly namespaces?: ReadonlySet<string>;
   readonly listen: string;
+  /** The file holding the write endpoints' secret (read by `run`, never logged); none: they are off. */
+  readonly webhookSecretFile?: string;
   readonly logLevel: LogLevel;
   readonly dockerHost?: string;
   /** Kargo's own git source, when --git-url is set (then --manifests is ignored). */
@@ -56,7 +58,8 @@ export const runFlags = {
   'no-prune': { env: 'KARGO_NO_PRUNE', type: 'boolean', help: 'never remove services whose manifest is gone' },
   'allow-empty': { env: 'KARGO_ALLOW_EMPTY', type: 'boolean', help: 'allow pruning everything when no manifest is left' },
   namespaces: { env: 'KARGO_NAMESPACES', type: 'string', help: 'comma-separated namespaces to manage (default: all)' },
-  listen: { env: 'KARGO_LISTEN', type: 'string', default: '0.0.0.0:9469', help: 'address of the metrics, health and status server (none with --once)' },
+  listen: { env: 'KARGO_LISTEN', type: 'string', default: '127.0.0.1:9469', help: 'address of the metrics, health and status server (none with --once); the image sets 0.0.0.0:9469, for Prometheus on the overlay network' },
+  'webhook-secret-file': { env: 'KARGO_WEBHOOK_SECRET_FILE', type: 'string', help: 'file with the secret of POST /hooks/git (signed webhooks) and POST /api/v1/sources/refresh (bearer token); without it both answer 403' },
   'log-level': { env: 'KARGO_LOG_LEVEL', type: 'string', default: 'info', help: logLevels.join(', ') },
   'git-url': { env: 'KARGO_GIT_URL', type: 'string', help: 'follow this git repository instead of a --manifests directory' },
   'git-ref': { env: 'KARGO_GIT_REF', type: 'string', default: 'main', help: 'branch or tag to follow' },
@@ -113,6 +116,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   const credentialsFile = text('git-credentials-file');
   const sshKeyFile = text('git-ssh-key-file');
   const knownHostsFile = text('git-known-hosts-file');
+  const webhookSecretFile = text('webhook-secret-file');
   const git =
     gitUrl === undefined || gitUrl === ''
       ? undefined
@@ -143,7 +147,8 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
     prune: !bool('no-prune'),
     allowEmpty: bool('allow-empty'),
     ...(namespaceScope === undefined ? {} : { namespaces: namespaceScope }),
-    listen: text('listen') ?? '0.0.0.0:9469',
+    listen: text('listen') ?? '127.0.0.1:9469',
+    ...(webhookSecretFile === undefined || webhookSecretFile === '' ? {} : { webhookSecretFile }),
     logLevel: logLevel as LogLevel,
     ...(dockerHost === undefined || dockerHost === '' ? {} : { dockerHost }),
     ...(git === undefined ? {} : { git }),

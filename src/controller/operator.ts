@@ -66,7 +66,6 @@ export class Operator {
       revision: () => this.controller.currentSnapshot?.revision,
       manifestProblems: () => this.controller.currentSnapshot?.problems ?? [],
       ignoredDocuments: () => this.controller.currentSnapshot?.set.ignored ?? [],
-      refresh: () => this.refreshSource(),
     };
   }
 

@@ -5,6 +5,7 @@ import { GitSync, type GitSourceSettings } from '../adapters/git/git-sync.js';
 import { describeError } from '../errors.js';
 import { Operator, type OperatorSettings } from '../controller/operator.js';
 import type { KargoMetrics } from '../observability/metrics.js';
+import { RefreshLimiter } from './refresh-limiter.js';
 
 /** Kargo running: the operator and, when it listens, its HTTP server and metrics. */
 export interface KargoRuntime {
@@ -27,7 +28,14 @@ export interface RuntimeOptions {
   readonly listen?: string;
   /** Follow a git repository (Kargo's own checkout) instead of `settings.manifests`. */
   readonly git?: GitSourceSettings & { readonly intervalMs: number };
+  /** Turns on `POST /hooks/git` and `/api/v1/sources/refresh`, which this secret authenticates. */
+  readonly webhookSecret?: string;
+  /** Shortest time between two fetches however many requests come (default 5 s; tests shorten it). */
+  readonly refreshIntervalMs?: number;
 }
+
+/** A fetch every 5 s at most: a push is seen within seconds, and a flood of webhooks costs nothing. */
+const defaultRefreshIntervalMs = 5_000;
 
 /**
  * Wires metrics into the Docker client and the controller, starts the HTTP server (so that
@@ -52,14 +60,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
   metrics?.watchController(operator.controller);
   let server: Server | undefined;
   let port: number | undefined;
-  const refresh = async (): Promise<void> => {
-    await git?.sync.sync();
-    await operator.refreshSource();
-  };
-  if (git !== undefined) git.onTick(refresh);
+  const refreshes = new RefreshLimiter(
+    async () => {
+      options.logger.debug('refresh: fetching and reading the source');
+      await git?.sync.sync();
+      await operator.refreshSource();
+    },
+    {
+      minIntervalMs: options.refreshIntervalMs ?? defaultRefreshIntervalMs,
+      onError: (error) => options.logger.error({ err: describeError(error) }, 'refresh failed; the last good read of the source stays in use'),
+    },
+  );
+  if (git !== undefined) git.onTick(() => refreshes.request());
   if (served !== undefined) {
     const { createStatusServer, listen } = await import('../adapters/http/status-server.js');
-    server = createStatusServer({ ...operator.statusSource(), refresh }, served.metrics.registry);
+    const writes = options.webhookSecret === undefined ? undefined : { secret: options.webhookSecret, requestRefresh: () => refreshes.request() };
+    server = createStatusServer(operator.statusSource(), served.metrics.registry, { logger: options.logger, ...(writes === undefined ? {} : { writes }) });
     port = await listen(server, served.address);
     options.logger.info({ listen: served.address, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);
   }
@@ -71,6 +87,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     started,
     stop: async () => {
       git?.stop();
+      await refreshes.stop();
       await operator.stop();
       await new Promise<void>((resolve) => {
         if (server === undefined) resolve();
@@ -87,8 +104,8 @@ async function loadMetrics(version: string): Promise<KargoMetrics> {
 
 interface GitSource {
   readonly sync: GitSync;
-  /** Runs `tick` every interval (a fetch, then a read of the source). */
-  onTick(tick: () => Promise<void>): void;
+  /** Runs `tick` every interval (it asks for a fetch, then a read of the source). */
+  onTick(tick: () => void): void;
   stop(): void;
 }
 
@@ -109,9 +126,7 @@ async function startGitSource(settings: GitSourceSettings & { readonly intervalM
     sync,
     onTick: (tick) => {
       if (settings.intervalMs <= 0) return;
-      timer = setInterval(() => {
-        tick().catch((error: unknown) => logger.error({ err: describeError(error) }, 'git: fetch failed; the last good commit stays in use'));
-      }, settings.intervalMs);
+      timer = setInterval(tick, settings.intervalMs);
       timer.unref();
     },
     stop: () => clearInterval(timer),

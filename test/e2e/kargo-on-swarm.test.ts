@@ -25,6 +25,8 @@ const namespace = uniqueName('geo');
 const image = `kargo:${stack}`;
 const repo = new GitRepo();
 const overridesDir = mkdtempSync(join(tmpdir(), 'kargo-e2e-'));
+/** The secret of Kargo's write endpoints (refresh needs it as a bearer token), a Swarm secret as the README sets it up. */
+const webhookSecret = `e2e-${stack}`;
 const log = (step: string): void => {
   console.log(`[e2e] ${step}`);
 };
@@ -57,7 +59,8 @@ async function kargoContainer(): Promise<string> {
 
 async function kargoApi(method: 'GET' | 'POST', path: string): Promise<string> {
   const container = await kargoContainer();
-  const script = `fetch('http://127.0.0.1:9469${path}', { method: '${method}' }).then(async (r) => { process.stdout.write(await r.text()); process.exit(r.ok ? 0 : 1); })`;
+  const headers = method === 'POST' ? `{ authorization: 'Bearer ${webhookSecret}' }` : '{}';
+  const script = `fetch('http://127.0.0.1:9469${path}', { method: '${method}', headers: ${headers} }).then(async (r) => { process.stdout.write(await r.text()); process.exit(r.ok ? 0 : 1); })`;
   return docker('exec', container, 'node', '-e', script);
 }
 
@@ -97,6 +100,8 @@ beforeAll(async () => {
   chmodSync(repo.root, 0o755);
   repo.chownBare(kargoUid);
   const overrides = join(overridesDir, 'e2e.yml');
+  const secretFile = join(overridesDir, 'webhook-secret');
+  writeFileSync(secretFile, `${webhookSecret}\n`);
   writeFileSync(overrides, `version: "3.8"
 services:
   kargo:
@@ -104,6 +109,11 @@ services:
       - { type: bind, source: ${repo.bare}, target: /srv/manifests.git, read_only: true }
     environment:
       KARGO_NAMESPACES: ${namespace}
+      KARGO_WEBHOOK_SECRET_FILE: /run/secrets/kargo-webhook-secret
+    secrets: [kargo-webhook-secret]
+secrets:
+  kargo-webhook-secret:
+    file: ${secretFile}
 `);
   const socket = dockerHost.replace(/^unix:\/\//, '');
   log(`docker stack deploy -c deploy/kargo-stack.yml ${stack}`);
@@ -145,6 +155,21 @@ describe('Kargo deployed as a Swarm service', () => {
     }, { timeoutMs: 180_000, intervalMs: 1000 });
     expect(alpha.observedRevision).toMatch(/^[0-9a-f]{40}$/);
     log('alpha and beta converged');
+  });
+
+  it('runs with a read-only root filesystem and no capabilities', async () => {
+    const container = await kargoContainer();
+    const [service] = await swarm.listServices({ name: [`${stack}_kargo`] });
+    const spec = service?.Spec.TaskTemplate?.ContainerSpec as { ReadOnly?: boolean; CapabilityDrop?: string[] } | undefined;
+    expect(spec?.ReadOnly).toBe(true);
+    expect(spec?.CapabilityDrop).toEqual(['ALL']);
+    const probe = `const fs = require('fs'); const status = fs.readFileSync('/proc/self/status', 'utf8');
+      let image = 'writable'; try { fs.writeFileSync('/app/probe', 'x'); } catch (e) { image = e.code; }
+      fs.writeFileSync('/tmp/probe', 'x');
+      process.stdout.write(JSON.stringify({ image, capEff: /CapEff:\\s*(\\w+)/.exec(status)[1] }));`;
+    const seen = JSON.parse(await docker('exec', container, 'node', '-e', probe)) as { image: string; capEff: string };
+    expect(seen).toEqual({ image: 'EROFS', capEff: '0000000000000000' });
+    log(`root filesystem ${seen.image}, effective capabilities ${seen.capEff}`);
   });
 
   it('rolls out a committed change and reports the new commit', async () => {

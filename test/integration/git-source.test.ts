@@ -1,15 +1,14 @@
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import { GitSync } from '../../src/adapters/git/git-sync.js';
 import { ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
+import type { KargoRuntime } from '../../src/runtime/kargo-runtime.js';
 import { GitRepo } from '../support/git-repo.js';
-import { httpManifest } from '../support/running-kargo.js';
+import { httpManifest, startGitKargo } from '../support/running-kargo.js';
 import { uniqueName, waitFor } from '../support/swarm.js';
 
 const dockerHost = inject('dockerHost');
@@ -18,6 +17,7 @@ const namespace = uniqueName('git');
 const repo = new GitRepo();
 const gitDir = mkdtempSync(join(tmpdir(), 'kargo-checkout-'));
 const logs: string[] = [];
+const webhookSecret = 'git-source-test-secret';
 let runtime: KargoRuntime | undefined;
 
 afterAll(async () => {
@@ -38,23 +38,14 @@ function observedRevision(name: string): string | undefined {
 }
 
 async function refresh(): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${String(runtime?.port ?? 0)}/api/v1/sources/refresh`, { method: 'POST' });
+  const response = await fetch(`http://127.0.0.1:${String(runtime?.port ?? 0)}/api/v1/sources/refresh`, { method: 'POST', headers: { authorization: `Bearer ${webhookSecret}` } });
   return response.status;
 }
 
 describe('the git source', () => {
   it('converges the services of the manifests at the followed commit', async () => {
     const first = repo.write('geo/a.yaml', httpManifest(namespace, 'alpha')).write('README.md', 'not a manifest\n').commit('first');
-    const logger = createLogger('info', new Writable({ write: (chunk: Buffer, _e, done) => { logs.push(chunk.toString()); done(); } }));
-    runtime = await startRuntime({
-      swarm,
-      logger,
-      version: 'test',
-      listen: '127.0.0.1:0',
-      git: { url: repo.bare, allowLocal: true, ref: 'main', path: 'geo', dir: gitDir, intervalMs: 0 },
-      settings: { manifests: 'unused', workers: 4, backoffBaseMs: 200, backoffCapMs: 2000, prune: true, allowEmpty: false, namespaces: new Set([namespace]), retryFailures: true, debounceMs: 50, resyncMs: 0, watch: true },
-    });
-    await runtime.started;
+    runtime = await startGitKargo({ swarm, repo, namespace, gitDir, path: 'geo', log: (line) => logs.push(line), webhookSecret, refreshIntervalMs: 0 });
     await waitFor('alpha to exist', async () => ((await envOf('alpha')) === undefined ? undefined : true));
     expect(observedRevision('alpha')).toBe(first);
     expect(realpathSync(join(gitDir, 'current'))).toBe(join(realpathSync(gitDir), 'worktrees', first));

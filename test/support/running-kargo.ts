@@ -10,6 +10,7 @@ import type { ObjectStatus } from '../../src/core/status/object-status.js';
 import type { FileObjectKind } from '../../src/core/manifest/file-references.js';
 import type { FileObjectSpec, ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { GitRepo } from './git-repo.js';
 import { afterEach, inject } from 'vitest';
 import { uniqueName, waitFor, type WaitOptions } from './swarm.js';
 
@@ -124,20 +125,7 @@ export class RunningKargo {
         done();
       },
     }));
-    const runtime = await startRuntime({ swarm: this.swarm, logger, version: 'test', listen: '127.0.0.1:0', settings: {
-      manifests: this.dir,
-      workers: 4,
-      backoffBaseMs: 200,
-      backoffCapMs: 2000,
-      prune: true,
-      allowEmpty: false,
-      namespaces: new Set([this.namespace]),
-      retryFailures: true,
-      debounceMs: 50,
-      resyncMs: 0,
-      watch: true,
-      ...this.overrides,
-    } });
+    const runtime = await startRuntime({ swarm: this.swarm, logger, version: 'test', listen: '127.0.0.1:0', settings: { ...testSettings(this.dir, this.namespace), ...this.overrides } });
     this.runtime = runtime;
     this.operator = runtime.operator;
     await runtime.started;
@@ -187,6 +175,46 @@ export class RunningKargo {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The operator settings of the tests: fast retries, no resync, one namespace. */
+function testSettings(manifests: string, namespace: string): OperatorSettings {
+  return { manifests, workers: 4, backoffBaseMs: 200, backoffCapMs: 2000, prune: true, allowEmpty: false, namespaces: new Set([namespace]), retryFailures: true, debounceMs: 50, resyncMs: 0, watch: true };
+}
+
+export interface GitKargoOptions {
+  readonly swarm: SwarmClient;
+  readonly repo: GitRepo;
+  readonly namespace: string;
+  /** Kargo's clone and checkouts (--git-dir). */
+  readonly gitDir: string;
+  /** The manifests' subdirectory in the repository (--git-path); default the root. */
+  readonly path?: string;
+  /** Receives each log line. */
+  readonly log?: (line: string) => void;
+  readonly webhookSecret?: string;
+  readonly refreshIntervalMs?: number;
+}
+
+/**
+ * Kargo following `repo`'s main branch as `kargo run --git-url` does, with its HTTP server on a
+ * free loopback port and no periodic fetch (the test asks for each one); resolves once started.
+ */
+export async function startGitKargo(options: GitKargoOptions): Promise<KargoRuntime> {
+  const log = options.log ?? ((): void => undefined);
+  const logger = createLogger('debug', new Writable({ write: (chunk: Buffer, _encoding, done) => { log(chunk.toString()); done(); } }));
+  const runtime = await startRuntime({
+    swarm: options.swarm,
+    logger,
+    version: 'test',
+    listen: '127.0.0.1:0',
+    git: { url: options.repo.bare, allowLocal: true, ref: 'main', path: options.path ?? '', dir: options.gitDir, intervalMs: 0 },
+    settings: testSettings('unused', options.namespace),
+    ...(options.webhookSecret === undefined ? {} : { webhookSecret: options.webhookSecret }),
+    ...(options.refreshIntervalMs === undefined ? {} : { refreshIntervalMs: options.refreshIntervalMs }),
+  });
+  await runtime.started;
+  return runtime;
 }
 
 /** A GeoService manifest on the local HTTP test image. */

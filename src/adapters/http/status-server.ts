@@ -1,10 +1,12 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Readiness } from '../../controller/operator.js';
 import type { IgnoredDocument, ManifestProblem } from '../../core/manifest/manifest-set.js';
 import type { ObjectStatus } from '../../core/status/object-status.js';
-import { describeError } from '../../errors.js';
+import { describeError, ErrorCode } from '../../errors.js';
 import { formatKey, type ObjectKind } from '../../core/object-key.js';
+import { errorReply, handleWrite, writePaths, type Reply, type WriteAccess } from './write-endpoints.js';
 
 /** What the server shows; the operator provides it. */
 export interface StatusSource {
@@ -13,8 +15,6 @@ export interface StatusSource {
   revision(): string | undefined;
   manifestProblems(): readonly ManifestProblem[];
   ignoredDocuments(): readonly IgnoredDocument[];
-  /** Reads the source again now. */
-  refresh(): Promise<void>;
 }
 
 /** The list answer of `GET /api/v1/geoservices`, `/api/v1/networks` and `/api/v1/objects` (every kind). */
@@ -26,29 +26,50 @@ export interface ObjectStatusList {
   readonly ignored: readonly IgnoredDocument[];
 }
 
+export interface StatusServerOptions {
+  /** Where the detail of a request that failed goes: the answer only has a code. */
+  readonly logger?: Logger;
+  /** The write endpoints' secret and fetch trigger; without it they answer 403. */
+  readonly writes?: WriteAccess;
+}
+
 /**
- * Kargo's one HTTP server: `/metrics`, `/healthz`, `/readyz`, the status API and the source
- * refresh hook. Small on purpose: no framework, JSON in and out.
+ * Kargo's one HTTP server: `/metrics`, `/healthz`, `/readyz`, the status API and the two write
+ * endpoints (write-endpoints.ts). Small on purpose: no framework, JSON in and out.
  */
-export function createStatusServer(source: StatusSource, registry: Registry): Server {
-  return createServer((request, response) => {
-    void route(request, source, registry)
-      .catch((error: unknown): Reply => ({ status: 500, body: { error: describeError(error) } }))
-      .then((reply) => {
-        const text = typeof reply.body === 'string' ? reply.body : `${JSON.stringify(reply.body, null, 2)}\n`;
-        response.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
-        response.end(text);
-      });
+export function createStatusServer(source: StatusSource, registry: Registry, options: StatusServerOptions = {}): Server {
+  const server = createServer((request, response) => {
+    void route(request, source, registry, options.writes)
+      .catch((error: unknown): Reply => {
+        options.logger?.error({ err: describeError(error), method: request.method }, 'http: a request failed');
+        return errorReply(500, ErrorCode.HttpInternal, "internal error (Kargo's log has the detail)");
+      })
+      .then((reply) => send(request, response, reply));
+  });
+  // A slow or stalled client holds a socket and memory: bound the time to send headers and the
+  // whole request (a webhook is one small POST), and how long an idle connection stays open.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 100;
+  return server;
+}
+
+function send(request: IncomingMessage, response: ServerResponse, reply: Reply): void {
+  const text = typeof reply.body === 'string' ? reply.body : `${JSON.stringify(reply.body, null, 2)}\n`;
+  // A body left unread (refused, or past the limit) is not drained: the connection ends instead.
+  const unread = !request.complete;
+  response.writeHead(reply.status, {
+    'content-type': reply.contentType ?? 'application/json; charset=utf-8',
+    ...reply.headers,
+    ...(unread ? { connection: 'close' } : {}),
+  });
+  response.end(text, () => {
+    if (unread) request.socket.destroy();
   });
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly contentType?: string;
-}
-
-async function route(request: IncomingMessage, source: StatusSource, registry: Registry): Promise<Reply> {
+async function route(request: IncomingMessage, source: StatusSource, registry: Registry, writes: WriteAccess | undefined): Promise<Reply> {
   const url = new URL(request.url ?? '/', 'http://kargo');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = request.method ?? 'GET';
@@ -67,10 +88,7 @@ async function route(request: IncomingMessage, source: StatusSource, registry: R
     const status = source.statuses().find((candidate) => candidate.key === key);
     return status === undefined ? { status: 404, body: { error: `no ${kind} ${key}` } } : { status: 200, body: status };
   }
-  if (method === 'POST' && (path === '/api/v1/sources/refresh' || path === '/hooks/git')) {
-    await source.refresh();
-    return { status: 202, body: { refreshed: true, revision: source.revision() ?? null } };
-  }
+  if (method === 'POST' && writePaths.has(path)) return handleWrite(request, path, writes);
   return { status: 404, body: { error: `no route for ${method} ${url.pathname}` } };
 }
 

@@ -2,6 +2,7 @@ import { SwarmClient } from '../../adapters/docker/swarm-client.js';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
 import { isReady } from '../../core/status/object-status.js';
 import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
+import { readWebhookSecret } from '../../adapters/http/webhook-auth.js';
 import { kargoVersion } from '../version.js';
 import { createLogger, type Logger } from '../../observability/logger.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
@@ -28,6 +29,8 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
   // Read before anything starts: a missing identity is a start-up error, not a problem per secret.
   const secrets = secretOpeningOf(config.ageIdentityFile, 'refuse');
   const logger = createLogger(config.logLevel);
+  // Read before anything starts, so that a wrong path stops Kargo at once rather than at the first webhook.
+  const webhookSecret = config.once || config.webhookSecretFile === undefined ? undefined : await readWebhookSecret(config.webhookSecretFile);
   const swarm = SwarmClient.connect(config.dockerHost);
   await swarm.assertManager();
   const runtime = await startRuntime({
@@ -36,6 +39,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
     version: kargoVersion(),
     settings: { ...config, secrets, retryFailures: !config.once, watch: !config.once },
     ...(config.once ? {} : { listen: config.listen }),
+    ...(webhookSecret === undefined ? {} : { webhookSecret }),
     ...(config.git === undefined ? {} : { git: config.git }),
   });
   return config.once ? runOnce(runtime, config, logger) : runUntilSignalled(runtime, logger);
