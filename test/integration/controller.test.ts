@@ -136,7 +136,7 @@ describe('kargo run', () => {
       await k.waitForCondition('alpha', 'Ready');
       expect(k.swarm.created.map((spec) => spec.TaskTemplate?.Networks)).toEqual([[{ Target: id, Aliases: ['wms', 'alpha'] }]]);
       await k.operator?.controller.resync();
-      expect(k.swarm.writes).toEqual({ create: 1, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0 });
+      expect(k.swarm.writes).toEqual({ create: 1, update: 0, remove: 0, createNetwork: 0, removeNetwork: 0, createFileObject: 0, removeFileObject: 0 });
     } finally {
       await k.stop();
       await swarm.docker.getNetwork(id).remove();
