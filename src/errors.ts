@@ -21,6 +21,8 @@ export const ErrorCode = {
   ServerUnreachable: 'KARGO_SERVER_UNREACHABLE',
   /** A values file (--values) could not be read. */
   ValuesFileUnreadable: 'KARGO_VALUES_FILE_UNREADABLE',
+  /** The policy file (--policy) could not be read, or breaks its schema, or lies inside the manifests. */
+  PolicyInvalid: 'KARGO_POLICY_INVALID',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
 } as const;

@@ -14,9 +14,9 @@ Usage:
                              converge the swarm to the manifests and keep it converged
   kargo status [--server URL]
                              show every GeoService of a running Kargo (exit 1 unless all Ready)
-  kargo validate [PATH...] [--values FILE]
+  kargo validate [PATH...] [--values FILE] [--policy FILE]
                              check GeoService manifests (exit 1 when one is invalid)
-  kargo diff [--manifests DIR] [--values FILE]
+  kargo diff [--manifests DIR] [--values FILE] [--policy FILE]
                              show what would change on the swarm (exit 3 when changes are pending)
   kargo version              print the version
   kargo help                 show this help
@@ -24,6 +24,7 @@ Usage:
 Environment:
   DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
   KARGO_VALUES               values files (comma-separated) when there is no --values
+  KARGO_POLICY               the operator's policy file when there is no --policy
 `;
 
 

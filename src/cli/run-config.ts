@@ -12,6 +12,10 @@ export interface RunConfig {
   readonly manifests: string;
   /** Values files (absolute paths), later ones winning; empty when none. */
   readonly values: readonly string[];
+  /** The operator's policy file; the built-in baseline when undefined. */
+  readonly policyFile?: string;
+  /** The Swarm service Kargo runs as, when the flag or its variable says it. */
+  readonly selfService?: string;
   readonly once: boolean;
   readonly onceTimeoutMs: number;
   readonly workers: number;
@@ -42,6 +46,8 @@ interface Flag {
 export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
   values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; comma-separated in the environment' },
+  policy: { env: 'KARGO_POLICY', type: 'string', help: "the operator's policy file (YAML, kind: Policy), e.g. a Swarm config; never inside the manifests (default: the built-in baseline)" },
+  'self-service': { env: 'KARGO_SELF_SERVICE', type: 'string', help: 'the Swarm service Kargo runs as, which no manifest may target (the stack sets {{.Service.Name}}; default: found from the container\'s hostname)' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
   workers: { env: 'KARGO_WORKERS', type: 'string', default: '64', help: 'GeoServices reconciled in parallel' },
@@ -109,6 +115,8 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   const credentialsFile = text('git-credentials-file');
   const sshKeyFile = text('git-ssh-key-file');
   const knownHostsFile = text('git-known-hosts-file');
+  const policyFile = text('policy');
+  const selfService = text('self-service');
   const git =
     gitUrl === undefined || gitUrl === ''
       ? undefined
@@ -128,6 +136,8 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   return {
     manifests: text('manifests') ?? '.',
     values: valuesFilesOf(valuesFlags, env[runFlags.values.env]).map((path) => resolve(path)),
+    ...(policyFile === undefined || policyFile === '' ? {} : { policyFile }),
+    ...(selfService === undefined || selfService === '' ? {} : { selfService }),
     once: bool('once'),
     onceTimeoutMs: duration('once-timeout'),
     workers,

@@ -5,6 +5,7 @@ import { createManifestLoader } from '../adapters/files/manifest-loader.js';
 import { ManifestSource, type SourceRead } from '../adapters/files/manifest-source.js';
 import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
+import { baselinePolicy, type Policy, type PolicyContext } from '../core/policy/policy.js';
 import { describeError } from '../errors.js';
 import { Controller, type ControllerObserver, type ControllerSettings, type ServiceListing } from './controller.js';
 
@@ -12,6 +13,8 @@ export interface OperatorSettings extends ControllerSettings {
   readonly manifests: string;
   /** Values files substituted into the manifests (`--values`), watched like the manifests. */
   readonly values?: readonly string[];
+  /** The operator's policy (--policy); the built-in baseline when absent. */
+  readonly policy?: Policy;
   readonly debounceMs: number;
   /** Full resync period; 0 turns it off. */
   readonly resyncMs: number;
@@ -88,7 +91,7 @@ export class Operator {
   private async setUp(): Promise<ServiceListing | undefined> {
     const source = new ManifestSource(
       this.settings.manifests,
-      createManifestLoader({ valuesFiles: this.settings.values ?? [] }),
+      createManifestLoader({ valuesFiles: this.settings.values ?? [], policy: this.policyContext() }),
       (read) => this.takeRead(read),
       (message) => this.logger.error({ source: this.settings.manifests }, message),
       { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000, valuesFiles: this.settings.values ?? [] },
@@ -103,6 +106,12 @@ export class Operator {
     this.controller.start();
     if (this.settings.watch) this.followEvents();
     return listing;
+  }
+
+  /** What the loader checks manifests against: the policy, and Kargo's own service. */
+  private policyContext(): PolicyContext {
+    const { policy = baselinePolicy, selfService } = this.settings;
+    return { policy, ...(selfService === undefined ? {} : { selfService }) };
   }
 
   /** Reads the source again now (a refresh request, a resync). */

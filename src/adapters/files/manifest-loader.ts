@@ -4,6 +4,7 @@ import { ManifestProblemCode, type ManifestFile, type ManifestSet } from '../../
 import { manifestValidators } from '../../core/manifest/manifest-validators.js';
 import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
+import { baselineContext, type PolicyContext } from '../../core/policy/policy.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
 import { readValuesFiles } from './values-files.js';
 
@@ -15,6 +16,8 @@ export interface ManifestLoaderOptions {
   readonly limits?: Partial<ParseLimits>;
   /** Values files (`--values`), read again at every read: later files win. */
   readonly valuesFiles?: readonly string[];
+  /** The operator's policy and Kargo's own service; the built-in baseline when absent. */
+  readonly policy?: PolicyContext;
 }
 
 function overBudget(path: string, limits: ParseLimits): ManifestFile {
@@ -36,13 +39,14 @@ const noValues: ReadonlyMap<string, string> = new Map();
 export function createManifestLoader(options: ManifestLoaderOptions = {}): ManifestLoader {
   const limits: ParseLimits = { ...defaultParseLimits, ...options.limits };
   const valuesFiles = options.valuesFiles ?? [];
+  const policy = options.policy ?? baselineContext;
   let parsedByPath = new Map<string, ParsedWithValues>();
   let parsedWithValues = '';
   return async (paths) => {
     const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
     const valuesKey = values?.revision ?? '';
     const { found, missing } = await findManifestFiles(paths, limits.maxFiles);
-    const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits));
+    const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits, policy));
     const next = new Map<string, ParsedWithValues>();
     let totalBytes = 0;
     for (const [index, entry] of found.entries()) {
@@ -56,7 +60,7 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
       }
       const previous = parsedByPath.get(path);
       const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text) && (!previous.usesValues || valuesKey === parsedWithValues);
-      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits);
+      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits, policy);
       if (result.digest !== '') next.set(path, result);
       parsed.push(result);
     }

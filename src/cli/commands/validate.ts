@@ -2,17 +2,19 @@ import { parseArgs } from 'node:util';
 import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { valuesFilesOf } from '../../adapters/files/values-files.js';
+import { readPolicyFile } from '../../adapters/files/policy-file.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
 import { paint } from '../terminal-style.js';
 
-export const validateUsage = `Usage: kargo validate [PATH...] [--values FILE]... [--output text|json]
+export const validateUsage = `Usage: kargo validate [PATH...] [--values FILE]... [--policy FILE] [--output text|json]
 
 Checks GeoService manifests (files, or directories walked recursively; default ".") against the
 schema and Kargo's rules, after substituting \${NAME} from the values files (.env format; later
-files win; KARGO_VALUES, comma-separated, when no --values). Prints one line per problem:
+files win; KARGO_VALUES, comma-separated, when no --values), and against the operator's policy
+(--policy, or KARGO_POLICY; the built-in baseline without one). Prints one line per problem:
 file:line:col: message (field).
-Exit code: 0 all valid, 1 a manifest is invalid, 2 usage error.
+Exit code: 0 all valid, 1 a manifest is invalid, 2 usage error or invalid policy file.
 `;
 
 /** `kargo validate`: the check CI runs on every pull request. */
@@ -20,12 +22,13 @@ export async function validateCommand(argv: readonly string[], io: CliIo, env: N
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { output: { type: 'string', short: 'o', default: 'text' }, values: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    options: { output: { type: 'string', short: 'o', default: 'text' }, values: { type: 'string', multiple: true }, policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const stop = handleCommonFlags('validate', validateUsage, values, ['text', 'json'], io);
   if (stop !== undefined) return stop;
   const valuesFiles = valuesFilesOf(values.values, env['KARGO_VALUES']);
-  const set = await createManifestLoader({ valuesFiles })(positionals.length > 0 ? positionals : ['.']);
+  const policy = readPolicyFile(values.policy ?? env['KARGO_POLICY']);
+  const set = await createManifestLoader({ valuesFiles, policy: { policy } })(positionals.length > 0 ? positionals : ['.']);
   io.stdout.write(values.output === 'json' ? `${JSON.stringify(validationReport(set), null, 2)}\n` : formatValidation(set, io.colour === true));
   return set.problems.length === 0 ? ExitCode.Ok : ExitCode.Failed;
 }

@@ -40,6 +40,8 @@ export interface PlanPolicy {
    * exists nothing is pruned: a moved file keeps its old io.kargo.source label until it changes.
    */
   readonly unidentifiedFiles: ReadonlySet<string>;
+  /** The Swarm name of the service Kargo runs as: never removed, whatever its labels say. */
+  readonly selfService?: string;
 }
 
 export type PlanStep =
@@ -116,6 +118,7 @@ function planOrphan(service: Service, policy: PlanPolicy, pruneRefused: string |
   const name = service.Spec.Name ?? service.ID;
   const source = service.Spec.Labels?.[ownershipLabels.source];
   if (policy.protectedKeys.has(key) || (source !== undefined && policy.protectedFiles.has(source))) return { kind: 'hold', key, name, service, reason: 'its manifest failed to load: kept as it is' };
+  if (name === policy.selfService) return { kind: 'hold', key, name, service, reason: 'Kargo runs as this service: it never removes itself' };
   if (pruneRefused !== undefined) return { kind: 'hold', key, name, service, reason: pruneRefused };
   if (!policy.prune) return { kind: 'hold', key, name, service, reason: 'no manifest wants it, and pruning is off' };
   return { kind: 'delete', key, service, entry: diffService(name, undefined, service.Spec) };

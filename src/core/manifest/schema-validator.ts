@@ -18,6 +18,7 @@ const patternMeanings: Record<string, string> = {
   '^[^\\s]+$': 'must not contain spaces',
   '^[^=]+$': "must not contain '='",
   '^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$': 'must be a constraint such as node.labels.zone == east or node.role != manager',
+  '^[0-9]+(-[0-9]+)?$': 'must be a port or a range of ports such as 8000-8099',
 };
 
 /** ajv's validation function, as the precompiled code exports it: true, or false with `errors` set. */
