@@ -98,7 +98,7 @@ function planDesired(want: DesiredService, service: Service | undefined, context
   if (service !== undefined) {
     const owned = isManagedByKargo(service.Spec.Labels);
     if (!owned && !want.adopt) {
-      return { kind: 'conflict', key, name, service, reason: `service ${name} exists and is not managed by Kargo (annotate the manifest kargo.io/adopt: "true" to take it over)` };
+      return { kind: 'conflict', key, name, service, reason: `service ${name} exists and is not managed by Kargo (annotate the manifest kargo.io/adopt: "true" to take it over, where the policy allows adopting it)` };
     }
     if (owned && ownerKey(service) !== key) {
       return { kind: 'conflict', key, name, service, reason: `service ${name} belongs to GeoService ${ownerKey(service)}` };
