@@ -50,7 +50,11 @@ describe('kargo run keeps services safe', () => {
     expect(conditionOf(stalled, 'Stalled')?.reason).toBe('RolledBack');
     expect(stalled.updateStatus?.state).toBe('rollback_completed');
     const updates = k.swarm.writes.update;
-    expect(updates).toBe(1);
+    // The rollout, then the io.kargo.rolled-back label that remembers it across restarts.
+    expect(updates).toBe(2);
+    const labels = (await k.services()).get(`${k.namespace}_alpha`)?.Spec.Labels ?? {};
+    expect(labels['io.kargo.rolled-back']).toMatch(/.+/);
+    expect(labels['io.kargo.rolled-back']).not.toBe(labels['io.kargo.spec-hash']);
     await k.operator?.controller.resync();
     await sleep(2000);
     await k.operator?.controller.resync();
