@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conditionOf } from '../../src/core/status/object-status.js';
-import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
+import { httpManifest, rollOutCrash, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { runKargo } from '../support/cli.js';
 import { uniqueName, waitFor } from '../support/swarm.js';
 
@@ -43,10 +43,7 @@ describe('kargo run keeps services safe', () => {
 
   it('marks a rollout that Swarm rolled back Stalled and does not apply it again', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
-    await k.waitForCondition('alpha', 'Ready');
-    const crashing = httpManifest(k.namespace, 'alpha').replace('kargo-local/http:1', 'kargo-local/crash:1').replace('monitor: 1s, order', 'monitor: 4s, order');
-    k.write('a.yaml', crashing);
-    const stalled = await k.waitForCondition('alpha', 'Stalled', { timeoutMs: 120_000 });
+    const { stalled } = await rollOutCrash(k, 'a.yaml', 'alpha');
     expect(conditionOf(stalled, 'Stalled')?.reason).toBe('RolledBack');
     expect(stalled.updateStatus?.state).toBe('rollback_completed');
     const updates = k.swarm.writes.update;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conditionOf } from '../../src/core/status/object-status.js';
-import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
+import { httpManifest, rollOutCrash, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { waitFor } from '../support/swarm.js';
 
 const startKargo = useKargo();
@@ -10,10 +10,7 @@ const startKargo = useKargo();
 describe('a rolled-back rollout across a restart', () => {
   it('is not sent again by a fresh Kargo, and a changed manifest is', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
-    await k.waitForCondition('alpha', 'Ready');
-    const crashing = httpManifest(k.namespace, 'alpha').replace('kargo-local/http:1', 'kargo-local/crash:1').replace('monitor: 1s, order', 'monitor: 4s, order');
-    k.write('a.yaml', crashing);
-    const stalled = await k.waitForCondition('alpha', 'Stalled', { timeoutMs: 120_000 });
+    const { manifest: crashing, stalled } = await rollOutCrash(k, 'a.yaml', 'alpha');
     expect(conditionOf(stalled, 'Stalled')?.reason).toBe('RolledBack');
     await k.runtime?.stop();
 

@@ -13,7 +13,7 @@ export interface PortRange {
 /** Every rule, resolved for one namespace: the baseline, under the file's defaults, under the namespace's entry. */
 export interface Rules {
   readonly images: {
-    /** Globs an image must match (as written, or in its docker.io/library/ form); undefined: any image. */
+    /** Globs an image must match (as written, or in its docker.io/library/ form); undefined allows every image. */
     readonly allowed?: readonly string[];
     /** The image must be pinned by digest (`@sha256:…`). */
     readonly requireDigest: boolean;
@@ -31,9 +31,9 @@ export interface Rules {
   readonly networks: {
     /** A service may join the host network, and a Network may use the host driver. */
     readonly host: boolean;
-    /** Globs of the external networks a service may join (host aside); undefined: any. */
+    /** Globs of the external networks a service may join (host aside); undefined allows every one. */
     readonly external?: readonly string[];
-    /** Globs of the drivers a Network may use; undefined: any (host aside). */
+    /** Globs of the drivers a Network may use; undefined allows every driver (host aside). */
     readonly drivers?: readonly string[];
   };
   readonly ports: {
@@ -66,7 +66,7 @@ export interface Policy {
   readonly origin: string;
   readonly defaults: RulesOverride;
   readonly namespaces: ReadonlyMap<string, RulesOverride>;
-  /** Globs of the namespaces a manifest may be in; undefined: any. */
+  /** Globs of the namespaces a manifest may be in; undefined allows every namespace. */
   readonly allowedNamespaces?: readonly string[];
 }
 
