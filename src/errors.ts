@@ -33,6 +33,8 @@ export const ErrorCode = {
   ValuesFileUnreadable: 'KARGO_VALUES_FILE_UNREADABLE',
   /** The age identity file (--age-identity-file) could not be read or holds no identity. */
   AgeIdentityUnreadable: 'KARGO_AGE_IDENTITY_UNREADABLE',
+  /** The policy file (--policy) could not be read, or breaks its schema, or lies inside the manifests. */
+  PolicyInvalid: 'KARGO_POLICY_INVALID',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
 } as const;

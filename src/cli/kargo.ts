@@ -14,9 +14,9 @@ Usage:
                              converge the swarm to the manifests and keep it converged
   kargo status [--server URL]
                              show every GeoService of a running Kargo (exit 1 unless all Ready)
-  kargo validate [PATH...] [--values FILE]
+  kargo validate [PATH...] [--values FILE] [--policy FILE]
                              check GeoService manifests (exit 1 when one is invalid)
-  kargo diff [--manifests DIR] [--values FILE]
+  kargo diff [--manifests DIR] [--values FILE] [--policy FILE]
                              show what would change on the swarm (exit 3 when changes are pending)
   kargo age-recipient --age-identity-file FILE
                              print the age recipient to encrypt spec.secrets files to
@@ -27,6 +27,7 @@ Environment:
   DOCKER_HOST                the engine to talk to (default unix:///var/run/docker.sock)
   KARGO_VALUES               values files (comma-separated) when there is no --values
   KARGO_AGE_IDENTITY_FILE    the age identity that opens spec.secrets files, when there is no --age-identity-file
+  KARGO_POLICY               the operator's policy file when there is no --policy
 `;
 
 

@@ -15,6 +15,10 @@ export interface RunConfig {
   readonly values: readonly string[];
   /** The age identity file that opens the secrets of the manifests. */
   readonly ageIdentityFile?: string;
+  /** The operator's policy file; the built-in baseline when undefined. */
+  readonly policyFile?: string;
+  /** The Swarm service Kargo runs as, when the flag or its variable says it. */
+  readonly selfService?: string;
   readonly once: boolean;
   readonly onceTimeoutMs: number;
   readonly workers: number;
@@ -48,6 +52,8 @@ export const runFlags = {
   manifests: { env: 'KARGO_MANIFESTS', type: 'string', default: '.', help: 'directory of GeoService manifests (a git checkout or a git-sync directory)' },
   'age-identity-file': { env: 'KARGO_AGE_IDENTITY_FILE', type: 'string', help: 'age identity (age-keygen) that decrypts the .age files of spec.secrets, e.g. /run/secrets/kargo-age-key' },
   values: { env: 'KARGO_VALUES', type: 'string', multiple: true, help: 'values file (.env format) for ${NAME} in the manifests; repeatable, later files win; comma-separated in the environment' },
+  policy: { env: 'KARGO_POLICY', type: 'string', help: "the operator's policy file (YAML, kind: Policy), e.g. a Swarm config; never inside the manifests (default: the built-in baseline)" },
+  'self-service': { env: 'KARGO_SELF_SERVICE', type: 'string', help: 'the Swarm service Kargo runs as, which no manifest may target (the stack sets {{.Service.Name}}; default: found from the container\'s hostname)' },
   once: { env: 'KARGO_ONCE', type: 'boolean', help: 'one full pass, follow rollouts, then exit 0 if all converged' },
   'once-timeout': { env: 'KARGO_ONCE_TIMEOUT', type: 'string', default: '10m', help: 'how long --once waits for rollouts and tasks' },
   workers: { env: 'KARGO_WORKERS', type: 'string', default: '64', help: 'GeoServices reconciled in parallel' },
@@ -117,6 +123,8 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
   const sshKeyFile = text('git-ssh-key-file');
   const knownHostsFile = text('git-known-hosts-file');
   const webhookSecretFile = text('webhook-secret-file');
+  const policyFile = text('policy');
+  const selfService = text('self-service');
   const git =
     gitUrl === undefined || gitUrl === ''
       ? undefined
@@ -137,6 +145,8 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
     manifests: text('manifests') ?? '.',
     values: valuesFilesOf(valuesFlags, env[runFlags.values.env]).map((path) => resolve(path)),
     ...optional('ageIdentityFile', text('age-identity-file')),
+    ...(policyFile === undefined || policyFile === '' ? {} : { policyFile }),
+    ...(selfService === undefined || selfService === '' ? {} : { selfService }),
     once: bool('once'),
     onceTimeoutMs: duration('once-timeout'),
     workers,

@@ -27,6 +27,8 @@ export interface ControllerSettings {
   readonly backoffCapMs: number;
   readonly prune: boolean;
   readonly allowEmpty: boolean;
+  /** The Swarm name of the service Kargo runs as, when known: never written nor removed. */
+  readonly selfService?: string;
   /** Manage only these namespaces (all when undefined). */
   readonly namespaces?: ReadonlySet<string>;
   /** Retry failed reconciles with backoff (off for `run --once`, which reports them instead). */

@@ -7,6 +7,7 @@ import { optionalField as optional } from '../core/optional-field.js';
 import { ManifestSource, type SourceRead } from '../adapters/files/manifest-source.js';
 import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
+import { baselinePolicy, type Policy, type PolicyContext } from '../core/policy/policy.js';
 import { describeError } from '../errors.js';
 import { Controller, type ControllerObserver, type ControllerSettings, type ServiceListing } from './controller.js';
 
@@ -16,6 +17,8 @@ export interface OperatorSettings extends ControllerSettings {
   readonly values?: readonly string[];
   /** How the age-encrypted files of spec.secrets are opened (`--age-identity-file`). */
   readonly secrets?: SecretOpening;
+  /** The operator's policy (--policy); the built-in baseline when absent. */
+  readonly policy?: Policy;
   readonly debounceMs: number;
   /** Full resync period; 0 turns it off. */
   readonly resyncMs: number;
@@ -91,7 +94,7 @@ export class Operator {
   private async setUp(): Promise<ServiceListing | undefined> {
     const source = new ManifestSource(
       this.settings.manifests,
-      createManifestLoader({ valuesFiles: this.settings.values ?? [], ...optional('secrets', this.settings.secrets) }),
+      createManifestLoader({ valuesFiles: this.settings.values ?? [], ...optional('secrets', this.settings.secrets), policy: this.policyContext() }),
       (read) => this.takeRead(read),
       (message) => this.logger.error({ source: this.settings.manifests }, message),
       { debounceMs: this.settings.debounceMs, relinkCheckMs: 1000, valuesFiles: this.settings.values ?? [] },
@@ -106,6 +109,12 @@ export class Operator {
     this.controller.start();
     if (this.settings.watch) this.followEvents();
     return listing;
+  }
+
+  /** What the loader checks manifests against: the policy, and Kargo's own service. */
+  private policyContext(): PolicyContext {
+    const { policy = baselinePolicy, selfService } = this.settings;
+    return { policy, ...(selfService === undefined ? {} : { selfService }) };
   }
 
   /** Reads the source again now (a refresh request, a resync). */

@@ -72,10 +72,11 @@ function implicitNetworks(set: ManifestSet, declared: ReadonlySet<string>, revis
 }
 
 /** The plan policy for what a source protects, whether it is empty, under the prune settings. */
-export function planPolicyOf(source: SourceProtection, sourceEmpty: boolean, settings: { readonly prune: boolean; readonly allowEmpty: boolean }): PlanPolicy {
+export function planPolicyOf(source: SourceProtection, sourceEmpty: boolean, settings: { readonly prune: boolean; readonly allowEmpty: boolean; readonly selfService?: string }): PlanPolicy {
   return {
     prune: settings.prune,
     allowEmpty: settings.allowEmpty,
+    ...(settings.selfService === undefined ? {} : { selfService: settings.selfService }),
     sourceEmpty,
     protectedKeys: source.protectedKeys,
     protectedFiles: source.protectedFiles,

@@ -7,6 +7,8 @@ import type { WriteGuard } from './write-guard.js';
 export interface ReconcileSettings {
   readonly prune: boolean;
   readonly allowEmpty: boolean;
+  /** The Swarm name of the service Kargo runs as, when known (see findSelfService). */
+  readonly selfService?: string;
 }
 
 /** What every reconcile works with: the engine, what this process remembers of it, the settings. */

@@ -99,6 +99,10 @@ async function updateService(
 ): Promise<ReconcileOutcome> {
   const { swarm, rollouts, writes } = context;
   const stall = stalledRollout(key, step.service, desiredHash, rollouts);
+  if (stall?.kind === 'stalled' && stall.reason === 'RolledBack') {
+    await rememberRollback(step.service, desiredHash, swarm);
+    return stallOutcome(key, stall, asRolledBack(step.service), swarm);
+  }
   if (stall !== undefined) return stallOutcome(key, stall, step.service, swarm);
   const signature = `${desiredHash ?? ''}|${JSON.stringify(step.entry.changes)}`;
   const heldFor = writes.heldFor(key, signature);
@@ -186,6 +190,7 @@ function stalledRollout(key: string, service: Service, desiredHash: string | und
   const state = service.UpdateStatus?.State;
   const message = service.UpdateStatus?.Message ?? '';
   const liveHash = service.Spec.Labels?.[ownershipLabels.specHash];
+  rollouts.recall(key, service.Spec.Labels?.[ownershipLabels.rolledBack]);
   if (rollbackStates.includes(state) && liveHash !== desiredHash && rollouts.appliedHash(key) === desiredHash && desiredHash !== undefined) {
     rollouts.recordFailed(key, desiredHash);
   }
@@ -201,6 +206,26 @@ function stalledRollout(key: string, service: Service, desiredHash: string | und
     return { kind: 'stalled', reason: 'UpdatePaused', message: `Swarm paused the update: ${message}` };
   }
   return undefined;
+}
+
+/**
+ * Writes which spec Swarm rolled back on the service (io.kargo.rolled-back), once, so that a
+ * restarted Kargo does not send it again: Swarm keeps no trace of it (its rollback clears
+ * PreviousSpec). Only service labels change, so Swarm replaces no task; only after the rollback
+ * completed, since an update meanwhile would take the rollout over from Swarm.
+ */
+async function rememberRollback(service: Service, desiredHash: string | undefined, swarm: SwarmPort): Promise<void> {
+  const labels = service.Spec.Labels ?? {};
+  if (desiredHash === undefined || service.UpdateStatus?.State !== 'rollback_completed' || labels[ownershipLabels.rolledBack] === desiredHash) return;
+  await swarm.modifyService(service.ID, (current) => ({ ...current.Spec, Labels: { ...current.Spec.Labels, [ownershipLabels.rolledBack]: desiredHash } }));
+}
+
+/**
+ * The service as status shows it once its rollback is remembered: writing the label made Swarm
+ * drop UpdateStatus, but the rollback it reported is still what happened to the spec asked for.
+ */
+function asRolledBack(service: Service): Service {
+  return service.UpdateStatus?.State === undefined ? { ...service, UpdateStatus: { State: 'rollback_completed', Message: 'rollback completed' } } : service;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * What this process applied and what Swarm rolled back, per key. Swarm's rollback puts the old
  * spec back and clears PreviousSpec, so the failed spec can only be known by remembering what was
- * sent: with this, a spec Swarm rolled back is not sent again until the manifest changes.
+ * sent: with this, a spec Swarm rolled back is not sent again until the manifest changes. A
+ * restart starts empty; the io.kargo.rolled-back label the reconciler writes on the service
+ * brings the failure back (see recall).
  */
 export class RolloutMemory {
   private readonly applied = new Map<string, string>();
@@ -27,6 +29,14 @@ export class RolloutMemory {
 
   recordFailed(key: string, hash: string): void {
     this.failed.set(key, hash);
+  }
+
+  /**
+   * A failure the engine remembers (the service's io.kargo.rolled-back label), taken only while
+   * this process has sent nothing for `key`: what it sent since is newer than the label.
+   */
+  recall(key: string, hash: string | undefined): void {
+    if (hash !== undefined && !this.applied.has(key) && !this.failed.has(key)) this.failed.set(key, hash);
   }
 
   /** Whether Swarm rolled back spec `hash` of `key`. */

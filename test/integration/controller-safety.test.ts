@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conditionOf } from '../../src/core/status/object-status.js';
-import { httpManifest, RunningKargo, useKargo } from '../support/running-kargo.js';
+import { httpManifest, rollOutCrash, RunningKargo, useKargo } from '../support/running-kargo.js';
 import { runKargo } from '../support/cli.js';
 import { uniqueName, waitFor } from '../support/swarm.js';
 
@@ -43,14 +43,15 @@ describe('kargo run keeps services safe', () => {
 
   it('marks a rollout that Swarm rolled back Stalled and does not apply it again', async () => {
     const k = await startKargo({ 'a.yaml': (ns) => httpManifest(ns, 'alpha') });
-    await k.waitForCondition('alpha', 'Ready');
-    const crashing = httpManifest(k.namespace, 'alpha').replace('kargo-local/http:1', 'kargo-local/crash:1').replace('monitor: 1s, order', 'monitor: 4s, order');
-    k.write('a.yaml', crashing);
-    const stalled = await k.waitForCondition('alpha', 'Stalled', { timeoutMs: 120_000 });
+    const { stalled } = await rollOutCrash(k, 'a.yaml', 'alpha');
     expect(conditionOf(stalled, 'Stalled')?.reason).toBe('RolledBack');
     expect(stalled.updateStatus?.state).toBe('rollback_completed');
     const updates = k.swarm.writes.update;
-    expect(updates).toBe(1);
+    // The rollout, then the io.kargo.rolled-back label that remembers it across restarts.
+    expect(updates).toBe(2);
+    const labels = (await k.services()).get(`${k.namespace}_alpha`)?.Spec.Labels ?? {};
+    expect(labels['io.kargo.rolled-back']).toMatch(/.+/);
+    expect(labels['io.kargo.rolled-back']).not.toBe(labels['io.kargo.spec-hash']);
     await k.operator?.controller.resync();
     await sleep(2000);
     await k.operator?.controller.resync();

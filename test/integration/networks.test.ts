@@ -121,7 +121,9 @@ describe('networks', () => {
   });
 
   it('attaches to the predefined host network and then leaves the service alone', async () => {
-    const k = await startKargo({ 'host.yaml': (ns) => httpManifest(ns, 'onhost', '  networks: [{ name: host, external: true }]\n') });
+    // The baseline denies the host network: a policy allows it here, where the engine's handling is under test.
+    const policy = { origin: 'test policy', defaults: { networks: { host: true } }, namespaces: new Map() };
+    const k = await startKargo({ 'host.yaml': (ns) => httpManifest(ns, 'onhost', '  networks: [{ name: host, external: true }]\n') }, { policy });
     const status = await k.waitForCondition('onhost', 'Ready');
     expect(status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     const writes = { ...k.swarm.writes };

@@ -232,6 +232,17 @@ spec:
 ${extra}`;
 }
 
+/**
+ * Waits until `file`'s GeoService `name` is Ready, then rolls out an image that crashes, which
+ * Swarm rolls back: returns that manifest and the status once Kargo saw the rollback.
+ */
+export async function rollOutCrash(k: RunningKargo, file: string, name: string): Promise<{ manifest: string; stalled: ObjectStatus }> {
+  await k.waitForCondition(name, 'Ready');
+  const manifest = httpManifest(k.namespace, name).replace('kargo-local/http:1', 'kargo-local/crash:1').replace('monitor: 1s, order', 'monitor: 4s, order');
+  k.write(file, manifest);
+  return { manifest, stalled: await k.waitForCondition(name, 'Stalled', { timeoutMs: 120_000 }) };
+}
+
 /** Manifest files by name, each made for the test's namespace. */
 export type ManifestFiles = Record<string, (namespace: string) => string>;
 

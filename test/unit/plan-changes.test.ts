@@ -119,6 +119,17 @@ const ruleRows: readonly RuleRow[] = [
     pruneRefused: false,
   },
   {
+    rule: "holds Kargo's own service, even owned and wanted by no manifest, with prune on",
+    desired: [desired('geo/web')],
+    live: [owned('geo/web'), owned('kargo/kargo')],
+    policy: policy({ selfService: 'kargo_kargo' }),
+    steps: [
+      { kind: 'hold', key: 'kargo/kargo', reason: 'Kargo runs as this service: it never removes itself' },
+      { kind: 'unchanged', key: 'geo/web' },
+    ],
+    pruneRefused: false,
+  },
+  {
     rule: 'holds an owned service no manifest wants, with prune off',
     desired: [desired('geo/web')],
     live: [owned('geo/web'), owned('geo/old')],

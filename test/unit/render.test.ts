@@ -5,13 +5,16 @@ import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 import { renderServiceSpec, specHash } from '../../src/core/render/render-service-spec.js';
 import { ownershipLabels } from '../../src/core/render/ownership.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
+import type { PolicyContext } from '../../src/core/policy/policy.js';
 
 const validate = manifestValidators;
 const context = { revision: 'abc123', sourceFile: 'geo/web.yaml' };
+/** Rendering is under test, not the policy: the host network is allowed here. */
+const hostAllowed: PolicyContext = { policy: { origin: 'test', defaults: { networks: { host: true } }, namespaces: new Map() } };
 
 function load(spec: string, metadata = 'name: web\n  namespace: geo'): LoadedManifest['resource'] {
   const text = `apiVersion: kargo.io/v1alpha1\nkind: GeoService\nmetadata:\n  ${metadata}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
-  const set = parseManifests([{ path: 'm.yaml', text }], validate);
+  const set = parseManifests([{ path: 'm.yaml', text }], validate, undefined, hostAllowed);
   const [manifest] = set.manifests;
   if (manifest === undefined) throw new Error(`invalid: ${JSON.stringify(set.problems)}`);
   return manifest.resource;

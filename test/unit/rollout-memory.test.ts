@@ -37,3 +37,24 @@ describe('RolloutMemory', () => {
     expect([memory.hasFailed('geo/web', 'v2'), memory.appliedHash('geo/web'), memory.rollbackReason('geo/web')]).toEqual([false, undefined, undefined]);
   });
 });
+
+describe('RolloutMemory after a restart', () => {
+  it('recalls the failure the engine remembers (the io.kargo.rolled-back label)', () => {
+    const memory = new RolloutMemory();
+    memory.recall('geo/web', 'v2');
+    expect([memory.hasFailed('geo/web', 'v2'), memory.hasFailed('geo/web', 'v3')]).toEqual([true, false]);
+  });
+
+  it('lets a newer send win over the label, which the sent spec no longer carries', () => {
+    const memory = new RolloutMemory();
+    memory.recordApplied('geo/web', 'v3');
+    memory.recall('geo/web', 'v2');
+    expect(memory.hasFailed('geo/web', 'v2')).toBe(false);
+  });
+
+  it('recalls nothing from a service without the label', () => {
+    const memory = new RolloutMemory();
+    memory.recall('geo/web', undefined);
+    expect(memory.hasFailed('geo/web', undefined)).toBe(false);
+  });
+});

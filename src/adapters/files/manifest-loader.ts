@@ -5,6 +5,7 @@ import { manifestValidators } from '../../core/manifest/manifest-validators.js';
 import { parseManifestFileWithValues, type ParsedWithValues } from '../../core/manifest/parse-with-values.js';
 import { textDigest } from '../../core/source-revision.js';
 import type { SecretBytes } from '../../core/manifest/file-references.js';
+import { baselineContext, type PolicyContext } from '../../core/policy/policy.js';
 import { findManifestFiles, readManifestFile } from './manifest-files.js';
 import type { SecretOpening } from './age-identities.js';
 import { readReferencedFiles } from './referenced-files.js';
@@ -20,6 +21,8 @@ export interface ManifestLoaderOptions {
   readonly valuesFiles?: readonly string[];
   /** How the age-encrypted files of `spec.secrets` are opened (default: refused, for want of an identity). */
   readonly secrets?: SecretOpening;
+  /** The operator's policy and Kargo's own service; the built-in baseline when absent. */
+  readonly policy?: PolicyContext;
 }
 
 function overBudget(path: string, limits: ParseLimits): ManifestFile {
@@ -41,6 +44,7 @@ const noValues: ReadonlyMap<string, string> = new Map();
 export function createManifestLoader(options: ManifestLoaderOptions = {}): ManifestLoader {
   const limits: ParseLimits = { ...defaultParseLimits, ...options.limits };
   const valuesFiles = options.valuesFiles ?? [];
+  const policy = options.policy ?? baselineContext;
   let parsedByPath = new Map<string, ParsedWithValues>();
   let parsedWithValues = '';
   let decrypted: ReadonlyMap<string, SecretBytes> = new Map();
@@ -48,7 +52,7 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
     const values = valuesFiles.length === 0 ? undefined : readValuesFiles(valuesFiles);
     const valuesKey = values?.revision ?? '';
     const { found, missing } = await findManifestFiles(paths, limits.maxFiles);
-    const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits));
+    const parsed = missing.map((file) => parseManifestFile(file, manifestValidators, limits, policy));
     const next = new Map<string, ParsedWithValues>();
     let totalBytes = 0;
     for (const [index, entry] of found.entries()) {
@@ -62,7 +66,7 @@ export function createManifestLoader(options: ManifestLoaderOptions = {}): Manif
       }
       const previous = parsedByPath.get(path);
       const reusable = 'text' in file && previous !== undefined && previous.digest === textDigest(file.text) && (!previous.usesValues || valuesKey === parsedWithValues);
-      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits);
+      const result = reusable ? previous : parseManifestFileWithValues(file, values?.values ?? noValues, manifestValidators, limits, policy);
       if (result.digest !== '') next.set(path, result);
       parsed.push(result);
     }

@@ -3,6 +3,7 @@ import { SwarmClient } from '../../adapters/docker/swarm-client.js';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { valuesFilesOf } from '../../adapters/files/values-files.js';
+import { readPolicyFile } from '../../adapters/files/policy-file.js';
 import { revisionWithValues } from '../../core/source-revision.js';
 import { desiredStateOf, planPolicyOf, type DesiredState } from '../../core/desired-state.js';
 import { inNamespaceScope, parseNamespaceScope, type NamespaceScope } from '../../core/namespace-scope.js';
@@ -21,15 +22,16 @@ import { paint } from '../terminal-style.js';
 /** `kargo diff` exits 3 when applying the manifests would change the cluster. */
 export const ChangesPending = 3;
 
-export const diffUsage = `Usage: kargo diff [--manifests DIR] [--values FILE]... [--age-identity-file FILE] [--namespaces NS,…]
-                  [--output text|json] [--no-prune] [--allow-empty] [--show-secrets]
+export const diffUsage = `Usage: kargo diff [--manifests DIR] [--values FILE]... [--policy FILE] [--age-identity-file FILE]
+                  [--namespaces NS,…] [--output text|json] [--no-prune] [--allow-empty] [--show-secrets]
 
 Shows what \`kargo run\` would change on the swarm at DOCKER_HOST to match the manifests in DIR
-(default "."), per service and per field. Writes nothing. Give it the --values, --namespaces,
---no-prune and --allow-empty of the Kargo it checks: services of other namespaces are left out.
-Configs and secrets show by name, which holds a hash of their content; env values whose name
-looks like a credential (PASSWORD, TOKEN, SECRET, KEY) are masked unless --show-secrets.
-Exit code: 0 in sync, 3 changes pending, 1 a manifest is invalid or the engine failed, 2 usage error.
+(default "."), per service and per field. Writes nothing. Give it the --values, --policy (or
+KARGO_POLICY), --age-identity-file, --namespaces, --no-prune and --allow-empty of the Kargo it
+checks: services of other namespaces are left out, and a manifest the policy denies is held, as
+run holds it. Configs and secrets show by name, which holds a hash of their content; env values
+whose name looks like a credential (PASSWORD, TOKEN, SECRET, KEY) are masked unless --show-secrets.
+Exit code: 0 in sync, 3 changes pending, 1 a manifest is invalid or the engine failed, 2 usage error or invalid policy file.
 `;
 
 /** `kargo diff`: the drift check CI runs against a live cluster. */
@@ -41,6 +43,7 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
       values: { type: 'string', multiple: true },
       'age-identity-file': { type: 'string' },
       'show-secrets': { type: 'boolean', default: false },
+      policy: { type: 'string' },
       namespaces: { type: 'string' },
       output: { type: 'string', short: 'o', default: 'text' },
       'no-prune': { type: 'boolean', default: false },
@@ -52,7 +55,8 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   if (stop !== undefined) return stop;
   const root = values.manifests;
   const secrets = secretOpeningOf(values['age-identity-file'] ?? env['KARGO_AGE_IDENTITY_FILE'], 'refuse');
-  const set = await createManifestLoader({ valuesFiles: valuesFilesOf(values.values, env['KARGO_VALUES']), secrets })([root]);
+  const policy = readPolicyFile(values.policy ?? env['KARGO_POLICY']);
+  const set = await createManifestLoader({ valuesFiles: valuesFilesOf(values.values, env['KARGO_VALUES']), secrets, policy: { policy } })([root]);
   const scope = parseNamespaceScope(values.namespaces);
   const state = inScope(desiredStateOf(set, root, revisionWithValues(set.contentRevision, set.valuesRevision)), scope);
   const swarm = SwarmClient.connect(env['DOCKER_HOST']);

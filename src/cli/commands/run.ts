@@ -1,5 +1,7 @@
 import { SwarmClient } from '../../adapters/docker/swarm-client.js';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
+import { findSelfService } from '../../adapters/docker/self-service.js';
+import { assertPolicyOutside, readPolicyFile } from '../../adapters/files/policy-file.js';
 import { isReady } from '../../core/status/object-status.js';
 import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
 import { readWebhookSecret } from '../../adapters/http/webhook-auth.js';
@@ -31,13 +33,18 @@ export async function runCommand(argv: readonly string[], io: CliIo, env: NodeJS
   const logger = createLogger(config.logLevel);
   // Read before anything starts, so that a wrong path stops Kargo at once rather than at the first webhook.
   const webhookSecret = config.once || config.webhookSecretFile === undefined ? undefined : await readWebhookSecret(config.webhookSecretFile);
+  // Read before anything starts: a broken policy must stop Kargo, not let it run on the baseline.
+  assertPolicyOutside(config.policyFile, [config.git?.dir ?? config.manifests]);
+  const policy = readPolicyFile(config.policyFile);
   const swarm = SwarmClient.connect(config.dockerHost);
   await swarm.assertManager();
+  const selfService = await findSelfService(swarm, config.selfService);
+  logger.info({ policy: policy.origin, selfService }, `policy: ${policy.origin}; ${selfService === undefined ? 'not running as a Swarm service' : `Kargo's own service ${selfService} is never touched`}`);
   const runtime = await startRuntime({
     swarm,
     logger,
     version: kargoVersion(),
-    settings: { ...config, secrets, retryFailures: !config.once, watch: !config.once },
+    settings: { ...config, secrets, policy, ...(selfService === undefined ? {} : { selfService }), retryFailures: !config.once, watch: !config.once },
     ...(config.once ? {} : { listen: config.listen }),
     ...(webhookSecret === undefined ? {} : { webhookSecret }),
     ...(config.git === undefined ? {} : { git: config.git }),

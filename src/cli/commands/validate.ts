@@ -3,19 +3,21 @@ import type { ManifestSet } from '../../core/manifest/manifest-set.js';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
 import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
 import { valuesFilesOf } from '../../adapters/files/values-files.js';
+import { readPolicyFile } from '../../adapters/files/policy-file.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
 import { paint } from '../terminal-style.js';
 
-export const validateUsage = `Usage: kargo validate [PATH...] [--values FILE]... [--age-identity-file FILE] [--output text|json]
+export const validateUsage = `Usage: kargo validate [PATH...] [--values FILE]... [--policy FILE] [--age-identity-file FILE] [--output text|json]
 
 Checks GeoService manifests (files, or directories walked recursively; default ".") against the
 schema and Kargo's rules, after substituting \${NAME} from the values files (.env format; later
-files win; KARGO_VALUES, comma-separated, when no --values), and the files that configs and
+files win; KARGO_VALUES, comma-separated, when no --values), against the operator's policy
+(--policy, or KARGO_POLICY; the built-in baseline without one), and the files that configs and
 secrets name: present, inside the root, age files; decrypted too when an age identity is given
 (--age-identity-file or KARGO_AGE_IDENTITY_FILE). Prints one line per problem:
 file:line:col: message (field).
-Exit code: 0 all valid, 1 a manifest is invalid, 2 usage error.
+Exit code: 0 all valid, 1 a manifest is invalid, 2 usage error or invalid policy file.
 `;
 
 /** `kargo validate`: the check CI runs on every pull request. */
@@ -26,6 +28,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo, env: N
     options: {
       output: { type: 'string', short: 'o', default: 'text' },
       values: { type: 'string', multiple: true },
+      policy: { type: 'string' },
       'age-identity-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -34,7 +37,8 @@ export async function validateCommand(argv: readonly string[], io: CliIo, env: N
   if (stop !== undefined) return stop;
   const valuesFiles = valuesFilesOf(values.values, env['KARGO_VALUES']);
   const secrets = secretOpeningOf(values['age-identity-file'] ?? env['KARGO_AGE_IDENTITY_FILE'], 'check-only');
-  const set = await createManifestLoader({ valuesFiles, secrets })(positionals.length > 0 ? positionals : ['.']);
+  const policy = readPolicyFile(values.policy ?? env['KARGO_POLICY']);
+  const set = await createManifestLoader({ valuesFiles, secrets, policy: { policy } })(positionals.length > 0 ? positionals : ['.']);
   io.stdout.write(values.output === 'json' ? `${JSON.stringify(validationReport(set), null, 2)}\n` : formatValidation(set, io.colour === true));
   return set.problems.length === 0 ? ExitCode.Ok : ExitCode.Failed;
 }

@@ -43,6 +43,8 @@ export interface PlanPolicy {
    * exists nothing is pruned: a moved file keeps its old io.kargo.source label until it changes.
    */
   readonly unidentifiedFiles: ReadonlySet<string>;
+  /** The Swarm name of the service Kargo runs as: never removed, whatever its labels say. */
+  readonly selfService?: string;
 }
 
 export type PlanStep =
@@ -99,7 +101,7 @@ function planDesired(want: DesiredService, service: Service | undefined, context
   if (service !== undefined) {
     const owned = isManagedByKargo(service.Spec.Labels);
     if (!owned && !want.adopt) {
-      return { kind: 'conflict', key, name, service, reason: `service ${name} exists and is not managed by Kargo (annotate the manifest kargo.io/adopt: "true" to take it over)` };
+      return { kind: 'conflict', key, name, service, reason: `service ${name} exists and is not managed by Kargo (annotate the manifest kargo.io/adopt: "true" to take it over, where the policy allows adopting it)` };
     }
     if (owned && ownerKey(service) !== key) {
       return { kind: 'conflict', key, name, service, reason: `service ${name} belongs to GeoService ${ownerKey(service)}` };
@@ -119,6 +121,7 @@ function planOrphan(service: Service, policy: PlanPolicy, pruneRefused: string |
   const name = service.Spec.Name ?? service.ID;
   const source = service.Spec.Labels?.[ownershipLabels.source];
   if (policy.protectedKeys.has(key) || (source !== undefined && policy.protectedFiles.has(source))) return { kind: 'hold', key, name, service, reason: 'its manifest failed to load: kept as it is' };
+  if (name === policy.selfService) return { kind: 'hold', key, name, service, reason: 'Kargo runs as this service: it never removes itself' };
   if (pruneRefused !== undefined) return { kind: 'hold', key, name, service, reason: pruneRefused };
   if (!policy.prune) return { kind: 'hold', key, name, service, reason: 'no manifest wants it, and pruning is off' };
   return { kind: 'delete', key, service, entry: diffService(name, undefined, service.Spec) };

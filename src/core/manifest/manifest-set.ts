@@ -46,6 +46,8 @@ export const ManifestProblemCode = {
   MissingFile: 'missing-file',
   /** An age-encrypted file that Kargo's identity cannot open (or no identity was given). */
   UndecryptableSecret: 'undecryptable-secret',
+  /** A rule of the operator's policy (--policy, or the built-in baseline) refuses it; `rule` names the rule. */
+  PolicyDenied: 'policy-denied',
 } as const;
 
 export type ManifestProblemCode = (typeof ManifestProblemCode)[keyof typeof ManifestProblemCode];
@@ -58,6 +60,8 @@ export interface ManifestProblem extends SourceLocation {
   readonly field: string;
   /** The key of the object the problem belongs to (`namespace/name` for a GeoService, `Network/namespace/name`), when it could be read. */
   readonly key?: string;
+  /** The policy rule broken, e.g. `binds.deniedPaths`, for a PolicyDenied problem. */
+  readonly rule?: string;
 }
 
 /** A document Kargo does not manage (another kind), reported for information. */

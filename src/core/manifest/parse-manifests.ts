@@ -16,9 +16,11 @@ import {
 } from './manifest-set.js';
 import type { ManifestValidators } from './manifest-validators.js';
 import { describeValue } from './schema-validator.js';
-import { checkGeoService, checkNetwork, publishedPorts } from './semantic-rules.js';
+import { checkGeoService, checkNetwork, publishedPorts, type SemanticIssue } from './semantic-rules.js';
 import { locateField } from './yaml-locations.js';
 import { fileReferencesOf } from './file-references.js';
+import { baselineContext, type PolicyContext } from '../policy/policy.js';
+import { checkPolicy } from '../policy/policy-rules.js';
 import { checkYamlShape, type YamlShapeLimits } from './yaml-shape.js';
 import { contentRevision as contentRevisionOf, textDigest } from '../source-revision.js';
 
@@ -74,12 +76,13 @@ export function parseManifests(
   files: readonly ManifestFile[],
   validators: ManifestValidators,
   limits: ParseLimits = defaultParseLimits,
+  policy: PolicyContext = baselineContext,
 ): ManifestSet {
-  return combineParsedFiles(files.map((file) => parseManifestFile(file, validators, limits)));
+  return combineParsedFiles(files.map((file) => parseManifestFile(file, validators, limits, policy)));
 }
 
-/** Parses and checks one file's documents (see ParsedFile). */
-export function parseManifestFile(file: ManifestFile, validators: ManifestValidators, limits: ParseLimits = defaultParseLimits): ParsedFile {
+/** Parses and checks one file's documents (see ParsedFile), the operator's policy included. */
+export function parseManifestFile(file: ManifestFile, validators: ManifestValidators, limits: ParseLimits = defaultParseLimits, policy: PolicyContext = baselineContext): ParsedFile {
   const problems: ManifestProblem[] = [];
   const ignored: IgnoredDocument[] = [];
   const candidates: Candidate[] = [];
@@ -93,7 +96,7 @@ export function parseManifestFile(file: ManifestFile, validators: ManifestValida
   } else if (file.text.length > limits.maxFileBytes) {
     problems.push(fileProblem(file.path, ManifestProblemCode.FileTooLarge, `file is ${file.text.length} bytes; the limit is ${limits.maxFileBytes}`));
   } else {
-    parseFile(file.path, file.text, validators, limits, { candidates, networks, problems, ignored });
+    parseFile(file.path, file.text, { validators, limits, policy }, { candidates, networks, problems, ignored });
   }
   return { path: file.path, digest: 'text' in file ? textDigest(file.text) : '', candidates, networks, problems, ignored };
 }
@@ -142,7 +145,14 @@ interface FileResults {
   readonly ignored: IgnoredDocument[];
 }
 
-function parseFile(file: string, text: string, validators: ManifestValidators, limits: ParseLimits, results: FileResults): void {
+/** What a file is checked against. */
+interface Checks {
+  readonly validators: ManifestValidators;
+  readonly limits: ParseLimits;
+  readonly policy: PolicyContext;
+}
+
+function parseFile(file: string, text: string, { validators, limits, policy }: Checks, results: FileResults): void {
   const { problems, ignored } = results;
   const violation = checkYamlShape(text, limits);
   if (violation !== undefined) {
@@ -163,6 +173,7 @@ function parseFile(file: string, text: string, validators: ManifestValidators, l
       field: formatFieldPath(path),
       ...(key === undefined ? {} : { key }),
     });
+    const issueAt = (issue: SemanticIssue, key: string): ManifestProblem => ({ ...at(issue.path, issue.code, issue.message, key), ...(issue.rule === undefined ? {} : { rule: issue.rule }) });
     const syntaxErrors = document.errors;
     if (syntaxErrors.length > 0) {
       for (const error of syntaxErrors) {
@@ -212,15 +223,15 @@ function parseFile(file: string, text: string, validators: ManifestValidators, l
     const resourceKey = formatKey(kind, namespace, (record['metadata'] as { name: string }).name);
     if (kind === 'Network') {
       const network = withNamespace(record as unknown as Network, namespace);
-      const issues = checkNetwork(network);
-      if (issues.length > 0) problems.push(...issues.map((issue) => at(issue.path, issue.code, issue.message, resourceKey)));
+      const issues = [...checkNetwork(network), ...checkPolicy(kind, network, namespace, policy)];
+      if (issues.length > 0) problems.push(...issues.map((issue) => issueAt(issue, resourceKey)));
       else results.networks.push({ key: resourceKey, resource: network, source: locate([]), fieldLocations: locations([['metadata', 'name']], locate) });
       continue;
     }
     const resource = withNamespace(record as unknown as GeoService, namespace);
-    const semanticIssues = checkGeoService(resource, namespace);
+    const semanticIssues = [...checkGeoService(resource, namespace), ...checkPolicy(kind, resource, namespace, policy)];
     if (semanticIssues.length > 0) {
-      problems.push(...semanticIssues.map((issue) => at(issue.path, issue.code, issue.message, resourceKey)));
+      problems.push(...semanticIssues.map((issue) => issueAt(issue, resourceKey)));
       continue;
     }
     results.candidates.push({ key: resourceKey, resource, source: locate([]), fieldLocations: crossCheckLocations(resource, locate) });

@@ -1,5 +1,6 @@
 import type { Document } from 'yaml';
 import { defaultNamespace, ManifestProblemCode, type ManifestFile, type ManifestProblem, type SourceLocation } from './manifest-set.js';
+import { baselineContext, type PolicyContext } from '../policy/policy.js';
 import { defaultParseLimits, isShapeRefusal, parseManifestFile, type ParsedFile, type ParseLimits } from './parse-manifests.js';
 import type { ManifestValidators } from './manifest-validators.js';
 import { formatKey, isObjectKind } from '../object-key.js';
@@ -25,13 +26,19 @@ const issueCodes = {
  * and yields no manifest, so its service is held like for any other problem. Documents of other
  * kinds (a compose file has `${…}` of its own) are not Kargo's: their references are no problem.
  */
-export function parseManifestFileWithValues(file: ManifestFile, values: Values, validate: ManifestValidators, limits: ParseLimits = defaultParseLimits): ParsedWithValues {
-  const asWritten = (): ParsedWithValues => ({ ...parseManifestFile(file, validate, limits), usesValues: false });
+export function parseManifestFileWithValues(
+  file: ManifestFile,
+  values: Values,
+  validate: ManifestValidators,
+  limits: ParseLimits = defaultParseLimits,
+  policy: PolicyContext = baselineContext,
+): ParsedWithValues {
+  const asWritten = (): ParsedWithValues => ({ ...parseManifestFile(file, validate, limits, policy), usesValues: false });
   if (!('text' in file)) return asWritten();
   const substitution = substituteValues(file.text, values);
   if (substitution.spans.length === 0) return asWritten();
   const { spans } = substitution;
-  const parsed = parseManifestFile({ path: file.path, text: substitution.text }, validate, limits);
+  const parsed = parseManifestFile({ path: file.path, text: substitution.text }, validate, limits, policy);
   // A text refused for its shape is never handed to the parser, with values or without.
   if (parsed.problems.some((problem) => isShapeRefusal(problem.code))) return asWritten();
   const documents = parseDocuments(substitution.text);

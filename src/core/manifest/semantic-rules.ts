@@ -11,6 +11,8 @@ export interface SemanticIssue {
   readonly path: FieldPath;
   readonly message: string;
   readonly code: ManifestProblemCode;
+  /** The policy rule broken, for a PolicyDenied issue. */
+  readonly rule?: string;
 }
 
 /** Swarm service names are DNS labels: 63 characters at most. */

@@ -8,6 +8,11 @@ export const ownershipLabels = {
   revision: 'io.kargo.revision',
   /** The manifest file, relative to the manifests root: lets an unparseable file still protect its services. */
   source: 'io.kargo.source',
+  /**
+   * The spec hash of a rollout Swarm rolled back, written once Kargo sees the rollback complete:
+   * Swarm's rollback drops PreviousSpec, so after a restart this is all that says which spec failed.
+   */
+  rolledBack: 'io.kargo.rolled-back',
   stackNamespace: 'com.docker.stack.namespace',
   /** On a config or secret: sha256 of the repository's bytes (for a secret, of the encrypted file). */
   contentDigest: 'io.kargo.content-digest',
@@ -16,7 +21,7 @@ export const ownershipLabels = {
 export const managedByKargo = 'kargo';
 
 /** Labels that say where a spec came from rather than what it is: never a reason to update. */
-export const provenanceLabels: readonly string[] = [ownershipLabels.specHash, ownershipLabels.revision, ownershipLabels.source];
+export const provenanceLabels: readonly string[] = [ownershipLabels.specHash, ownershipLabels.revision, ownershipLabels.source, ownershipLabels.rolledBack];
 
 /** The manifest annotation by which a GeoService opts in to taking over a service Kargo did not create. */
 export const adoptAnnotation = 'kargo.io/adopt';

@@ -1,0 +1,76 @@
+import type { FieldPath } from '../manifest/field-path.js';
+import type { GeoServiceSpec } from '../manifest/geoservice.generated.js';
+import type { NetworkSpec } from '../manifest/network.generated.js';
+import type { ObjectKind } from '../object-key.js';
+
+/**
+ * The fields the policy has reviewed, per kind. `true`: the field and everything under it is
+ * allowed (a rule in policy-rules.ts may still look at it); a table: the field's own fields
+ * (a list's items are checked against the same table). A field missing here is denied: a field
+ * added to a CRD stays unusable until someone decides what the policy says about it.
+ */
+export interface ReviewedTable {
+  readonly [field: string]: Reviewed;
+}
+export type Reviewed = true | ReviewedTable;
+
+/** Every field of a spec type must be listed (the compiler checks); fields not in it yet may be. */
+type Complete<T> = { readonly [K in keyof Required<T>]: Reviewed } & ReviewedTable;
+
+const geoServiceSpec: Complete<GeoServiceSpec> = {
+  engine: true,
+  image: true, // rules: images.allowed, images.requireDigest
+  command: true,
+  args: true,
+  env: true,
+  replicas: true,
+  mode: true,
+  ports: { target: true, published: true, protocol: true, mode: true }, // rules: ports.published, ports.hostMode
+  networks: { name: true, external: true, aliases: true }, // rules: networks.host, networks.external
+  volumes: { type: true, source: true, target: true, readOnly: true, size: true }, // rules: binds.*
+  resources: true,
+  placement: { constraints: true, preferences: true, maxReplicasPerNode: true }, // rule: placement.managers
+  healthCheck: true,
+  update: true,
+  rollback: true,
+  restart: true,
+  labels: true, // Kargo's own prefixes are refused by the semantic rules
+  containerLabels: true,
+  stopGracePeriod: true,
+  user: true, // rule: runAsRoot
+  workingDir: true,
+  suspend: true,
+  // Files read from inside the manifests root: nothing on the host is exposed.
+  configs: true,
+  secrets: { file: true, external: true, target: true, uid: true, gid: true, mode: true }, // rule: externalSecrets
+};
+
+const networkSpec: Complete<NetworkSpec> = {
+  driver: true, // rules: networks.host, networks.drivers
+  // Lets standalone containers (docker run --network) join: only someone with the engine, root already, can.
+  attachable: true,
+  internal: true,
+  encrypted: true,
+  labels: true,
+  driverOpts: true,
+  ipam: true,
+};
+
+/** Identity and free-form notes; the kargo.io/adopt annotation has its rule (adopt). */
+const metadata: ReviewedTable = { name: true, namespace: true, labels: true, annotations: true };
+
+export const reviewedFields: Readonly<Record<ObjectKind, ReviewedTable>> = {
+  GeoService: { apiVersion: true, kind: true, metadata, spec: geoServiceSpec },
+  Network: { apiVersion: true, kind: true, metadata, spec: networkSpec },
+};
+
+/** The paths of the fields of `value` that `table` does not list (a list's items each against `table`). */
+export function unreviewedFields(value: unknown, table: ReviewedTable, path: FieldPath = []): FieldPath[] {
+  if (Array.isArray(value)) return value.flatMap((item: unknown, index) => unreviewedFields(item, table, [...path, index]));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value as Record<string, unknown>).flatMap(([field, inner]) => {
+    const reviewed = Object.hasOwn(table, field) ? table[field] : undefined;
+    if (reviewed === undefined) return [[...path, field]];
+    return reviewed === true ? [] : unreviewedFields(inner, reviewed, [...path, field]);
+  });
+}
