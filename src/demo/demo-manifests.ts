@@ -9,13 +9,13 @@ export const demoImage = 'kargo-local/http:1';
 /**
  * A GeoService of examples/ made to run on a one-node throwaway swarm with no registry: the
  * image becomes the local HTTP server listening on the engine preset's port, health is probed
- * on `/`, and what needs a real cluster (host paths, node labels, named networks, reserved CPUs,
- * the image's own user and command) is left out.
+ * on `/`, and what needs a real cluster or the real server (host paths, node labels, named
+ * networks, reserved CPUs, the image's own user and command, its configs and secrets) is left out.
  */
 export function demoResource(resource: LoadedManifest['resource']): GeoService {
   const spec = resource.spec;
   const port = presetOf(spec).port ?? spec.ports?.[0]?.target ?? 8080;
-  const { command: _command, args: _args, user: _user, networks: _networks, placement: _placement, resources, volumes, env: _env, healthCheck: _healthCheck, ...rest } = spec;
+  const { command: _command, args: _args, user: _user, networks: _networks, placement: _placement, resources, volumes, env: _env, healthCheck: _healthCheck, configs: _configs, secrets: _secrets, ...rest } = spec;
   const demoSpec: GeoServiceSpec = {
     ...rest,
     image: demoImage,

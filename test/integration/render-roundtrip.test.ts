@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+import { loadExamples } from '../../src/demo/examples.js';
 import { diffService } from '../../src/core/diff/diff-service.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
+import { renderFileMounts, type DesiredFileObject } from '../../src/core/render/file-objects.js';
 import { renderServiceSpec } from '../../src/core/render/render-service-spec.js';
+import { listOwnedFileObjects, withFileObjectIds } from '../../src/reconcile/file-objects.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { localImages } from '../../src/sandbox/local-images.js';
 import { isolate, manifestFromYaml } from '../support/manifests.js';
 import { testSwarm, uniqueName } from '../support/swarm.js';
 
 const swarm = testSwarm();
-const examples = (await createManifestLoader()(['examples'])).manifests;
+const examples = (await loadExamples()).manifests;
 const context = { revision: 'test', sourceFile: 'test.yaml' };
 
 async function liveContext(): Promise<{ networkNames: Map<string, string> }> {
@@ -17,20 +19,23 @@ async function liveContext(): Promise<{ networkNames: Map<string, string> }> {
   return { networkNames: new Map(networks.map((network) => [network.Id, network.Name])) };
 }
 
-/** Creates the service on the networks it joins (made first, as Kargo makes them), then removes both. */
-async function withService<T>(spec: ServiceSpec, use: (id: string) => Promise<T>): Promise<T> {
+/** Creates the service on the networks it joins and with the configs and secrets it mounts (made first, as Kargo makes them), then removes them all. */
+async function withService<T>(spec: ServiceSpec, use: (id: string) => Promise<T>, files: readonly DesiredFileObject[] = []): Promise<T> {
   const existing = new Set((await swarm.listNetworks()).map((network) => network.Name));
   const made: string[] = [];
   for (const target of (spec.TaskTemplate?.Networks ?? []).map((network) => network.Target ?? '')) {
     if (existing.has(target)) continue;
     made.push(await swarm.createNetwork({ Name: target, Driver: 'overlay', Attachable: true, Labels: { 'io.kargo.test': 'true' } }));
   }
-  const id = await swarm.createService(spec);
+  const withIds = await withFileObjectIds(swarm, spec, files, []);
+  if ('blocked' in withIds) throw new Error(withIds.blocked.message);
+  const id = await swarm.createService(withIds.spec);
   try {
     return await use(id);
   } finally {
     await swarm.removeService(id);
     for (const network of made) await swarm.removeNetwork(network);
+    for (const owned of await listOwnedFileObjects(swarm)) if (files.some((file) => file.name === owned.name)) await swarm.removeFileObject(owned.kind, owned.id);
   }
 }
 
@@ -38,13 +43,15 @@ describe('a service created from a rendered spec', () => {
   it.each(examples.map((example): [string, LoadedManifest] => [example.key, example]))(
     'reads back unchanged for example %s',
     async (_key, example) => {
-      const spec = renderServiceSpec(isolate(example.resource, uniqueName('ex')), context);
+      const resource = isolate(example.resource, uniqueName('ex'));
+      const fileMounts = renderFileMounts(resource, example.contents);
+      const spec = renderServiceSpec(resource, { ...context, fileMounts });
       await withService(spec, async (id) => {
         const live = await swarm.inspectService(id);
         const entry = diffService(spec.Name ?? '', spec, live.Spec, await liveContext());
         expect(entry.changes).toEqual([]);
         expect(entry.action).toBe('unchanged');
-      });
+      }, fileMounts.objects);
     },
   );
 });

@@ -2,11 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { secretOpeningOf } from '../../src/adapters/files/age-identities.js';
 import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+import { exampleAgeIdentityFile } from '../../src/demo/examples.js';
 
 const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
 const exampleFiles = readdirSync(examplesDir).filter((name) => /\.ya?ml$/.test(name)).sort();
-const load = createManifestLoader();
+const load = createManifestLoader({ secrets: secretOpeningOf(exampleAgeIdentityFile, 'refuse') });
 
 describe('the examples', () => {
   it('are the files this test knows', () => {

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createManifestLoader } from '../../adapters/files/manifest-loader.js';
+import { loadExamples } from '../../demo/examples.js';
 import { demoManifestFile } from '../../demo/demo-manifests.js';
 import { humanLogStream } from '../../demo/human-log.js';
 import { isReady } from '../../core/status/object-status.js';
@@ -82,7 +82,7 @@ Press Ctrl-C to stop and remove everything.
 }
 
 async function writeDemoManifests(directory: string): Promise<void> {
-  const examples = await createManifestLoader()([resolve('examples')]);
+  const examples = await loadExamples();
   const byFile = new Map<string, (typeof examples.manifests)[number]['resource'][]>();
   for (const manifest of examples.manifests) byFile.set(manifest.source.file, [...(byFile.get(manifest.source.file) ?? []), manifest.resource]);
   mkdirSync(directory, { recursive: true });
