@@ -27,9 +27,10 @@ describe('the policy', () => {
     await k.waitForCondition('alpha', 'Ready');
     const denied = await k.waitForCondition('hostile', 'Stalled');
     expect(conditionOf(denied, 'Stalled')).toMatchObject({ reason: 'ManifestInvalid' });
-    expect(conditionOf(denied, 'Stalled')?.message).toMatch(/hostile\.yaml:\d+:\d+: .*denied by policy rule (binds\.deniedPaths|networks\.host) \(built-in baseline\)/);
+    expect(conditionOf(denied, 'Stalled')?.message).toMatch(/hostile\.yaml:\d+:\d+: .*denied by policy rule (runAsRoot|binds\.deniedPaths|networks\.host) \(built-in baseline\)/);
     const problems = k.operator?.controller.currentSnapshot?.problems ?? [];
     expect(problems.map((problem) => [problem.code, problem.rule, problem.field])).toEqual([
+      ['policy-denied', 'runAsRoot', 'spec.user'],
       ['policy-denied', 'networks.host', 'spec.networks[0]'],
       ['policy-denied', 'binds.deniedPaths', 'spec.volumes[0].source'],
       ['policy-denied', 'binds.deniedPaths', 'spec.volumes[1].source'],

@@ -78,13 +78,19 @@ describe('the baseline', () => {
     expect(denials(geoService('', 'geo', '  annotations: { kargo.io/adopt: "true" }\n'))).toEqual(['adopt@metadata.annotations.kargo.io/adopt']);
   });
 
-  it('allows root, any image, any port and host mode, and managers', () => {
-    expect(denials(geoService('user: "0"\nports: [{ target: 80, published: 80, mode: host }]\nplacement: { constraints: [node.role == manager] }'))).toEqual([]);
+  it("allows the image's default user, any image, any port and host mode, and managers", () => {
+    expect(denials(geoService('ports: [{ target: 80, published: 80, mode: host }]\nplacement: { constraints: [node.role == manager] }'))).toEqual([]);
+    expect(denials(geoService('user: "1000:0"'))).toEqual([]);
+  });
+
+  it.each(['0', 'root', '0:0'])('denies a manifest asking for root: user "%s"', (user) => {
+    expect(denials(geoService(`user: "${user}"`))).toEqual(['runAsRoot@spec.user']);
+    expect(denials(geoService(`user: "${user}"`), withPolicy({ runAsRoot: true }))).toEqual([]);
   });
 
   it('reports every broken rule of a hostile manifest at once', () => {
     const hostile = geoService(`user: "0"\nnetworks: [{ name: host, external: true }]\nvolumes:\n  - { type: bind, source: /, target: /host }\n  - { type: bind, source: /var/run/docker.sock, target: /var/run/docker.sock }`);
-    expect(denials(hostile)).toEqual(['networks.host@spec.networks[0]', 'binds.deniedPaths@spec.volumes[0].source', 'binds.deniedPaths@spec.volumes[1].source']);
+    expect(denials(hostile)).toEqual(['runAsRoot@spec.user', 'networks.host@spec.networks[0]', 'binds.deniedPaths@spec.volumes[0].source', 'binds.deniedPaths@spec.volumes[1].source']);
   });
 });
 

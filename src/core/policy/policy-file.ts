@@ -25,7 +25,7 @@ const group = (properties: Record<string, object>): object => ({ type: 'object',
 const rulesSchema = group({
   images: group({ allowed: globs, requireDigest: flag }),
   binds: group({ deniedPaths: paths, allowedPrefixes: paths, readOnly: flag }),
-  runAsRoot: flag,
+  runAsRoot: { enum: [true, false, 'imageDefault'] },
   networks: group({ host: flag, external: globs, drivers: globs }),
   ports: group({
     published: { type: 'array', items: { type: ['integer', 'string'], pattern: portRangePattern(), minimum: 1, maximum: 65535 } },

@@ -94,10 +94,11 @@ const bindRule: Rule<GeoService> = ({ resource, rules, deny }) =>
   });
 
 const rootRule: Rule<GeoService> = ({ resource, rules, deny }) => {
-  if (rules.runAsRoot) return [];
+  if (rules.runAsRoot === true) return [];
   const user = resource.spec.user;
-  if (user === undefined) return [deny(['spec', 'user'], 'runAsRoot', 'no user is set, so the container runs as the image\'s default user, which may be root: set a non-root user such as "1000:1000"')];
-  return isRootUser(user) ? [deny(['spec', 'user'], 'runAsRoot', `user "${user}" is root`)] : [];
+  if (user === undefined) return rules.runAsRoot === 'imageDefault' ? [] : [deny(['spec', 'user'], 'runAsRoot', 'no user is set, so the container runs as the image\'s default user, which may be root: set a non-root user such as "1000:1000"')];
+  const hint = rules.runAsRoot === 'imageDefault' ? ': leave user unset to run as the image\'s default user, or set a non-root one' : '';
+  return isRootUser(user) ? [deny(['spec', 'user'], 'runAsRoot', `user "${user}" is root${hint}`)] : [];
 };
 
 /** `0`, `root`, `0:0`, `root:staff`, `000`: the user part names uid 0 (a group of 0 alone is not root). */

@@ -6,6 +6,8 @@ import { optionalField as optional } from '../optional-field.js';
  * data here; policy-rules.ts applies them.
  */
 
+export type RunAsRoot = boolean | 'imageDefault';
+
 /** A range of published ports, both ends included. */
 export interface PortRange {
   readonly from: number;
@@ -28,8 +30,12 @@ export interface Rules {
     /** Every bind must be mounted read-only. */
     readonly readOnly: boolean;
   };
-  /** The container may run as root (user 0 or root, or no user: the image's default). */
-  readonly runAsRoot: boolean;
+  /**
+   * Whether the container may run as root: `true` always; `imageDefault` only as the image's
+   * default user (a manifest may not ask for root, `user: "0"`, but may leave the user unset);
+   * `false` never (a non-root user must be set, since the image's default may be root).
+   */
+  readonly runAsRoot: RunAsRoot;
   readonly networks: {
     /** A service may join the host network, and a Network may use the host driver. */
     readonly host: boolean;
@@ -58,7 +64,7 @@ export interface Rules {
 export interface RulesOverride {
   readonly images?: Partial<Rules['images']>;
   readonly binds?: Partial<Rules['binds']>;
-  readonly runAsRoot?: boolean;
+  readonly runAsRoot?: RunAsRoot;
   readonly networks?: Partial<Rules['networks']>;
   readonly ports?: Partial<Rules['ports']>;
   readonly placement?: Partial<Rules['placement']>;
@@ -101,11 +107,15 @@ export const baselineDeniedPaths: readonly string[] = [
   '/boot',
 ];
 
-/** The built-in baseline: binds may not expose baselineDeniedPaths (so not `/` either), no host network, no adoption. */
+/**
+ * The built-in baseline: binds may not expose baselineDeniedPaths (so not `/` either), no host
+ * network, no adoption, and no manifest asking for root (the image's own default user stays
+ * allowed, as most geo images run as root).
+ */
 export const baselineRules: Rules = {
   images: { requireDigest: false },
   binds: { deniedPaths: baselineDeniedPaths, readOnly: false },
-  runAsRoot: true,
+  runAsRoot: 'imageDefault',
   networks: { host: false },
   ports: { hostMode: true },
   placement: { managers: true },
