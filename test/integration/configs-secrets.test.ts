@@ -79,6 +79,17 @@ async function rolledFrom(k: RunningKargo, previous: string): Promise<string> {
   return name;
 }
 
+/** Kargo with web mounting a config (version = 1) and a secret, once web is Ready. */
+async function startWeb(): Promise<RunningKargo> {
+  const k = await startKargo({
+    'web.yaml': (ns) => httpManifest(ns, 'web', withConfigAndSecret),
+    'conf/app.conf': () => 'version = 1\n',
+    'secrets/db-password.age': () => encrypt('pw', kargoKey.recipient),
+  }, { secrets: secretOpeningOf(kargoKey.file, 'refuse') });
+  await k.waitForCondition('web', 'Ready');
+  return k;
+}
+
 describe('configs and secrets', () => {
   it('mounts a config and an age secret, rolls a changed config, keeps the previous spec\'s, and never shows the plaintext', async () => {
     const plaintext = `pw-${Math.random().toString(36).slice(2)}-never-print-me`;
@@ -128,12 +139,7 @@ describe('configs and secrets', () => {
   });
 
   it('holds the live service as it is when a referenced file is missing, escapes the root or cannot be decrypted', async () => {
-    const k = await startKargo({
-      'web.yaml': (ns) => httpManifest(ns, 'web', withConfigAndSecret),
-      'conf/app.conf': () => 'version = 1\n',
-      'secrets/db-password.age': () => encrypt('pw', kargoKey.recipient),
-    }, { secrets: secretOpeningOf(kargoKey.file, 'refuse') });
-    await k.waitForCondition('web', 'Ready');
+    const k = await startWeb();
     const before = await service(k, 'web');
     const writes = { ...k.swarm.writes };
     const cases = [
@@ -154,12 +160,7 @@ describe('configs and secrets', () => {
   });
 
   it('recreates a config removed while Kargo was away, and sets back a service whose configs were edited out of band', async () => {
-    const k = await startKargo({
-      'web.yaml': (ns) => httpManifest(ns, 'web', withConfigAndSecret),
-      'conf/app.conf': () => 'version = 1\n',
-      'secrets/db-password.age': () => encrypt('pw', kargoKey.recipient),
-    }, { secrets: secretOpeningOf(kargoKey.file, 'refuse') });
-    await k.waitForCondition('web', 'Ready');
+    const k = await startWeb();
     const name = configNames((await service(k, 'web')).Spec)[0] ?? '';
 
     // Out of band, while Kargo runs: the service loses its config; the event brings Kargo back to it.
