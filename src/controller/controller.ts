@@ -16,7 +16,9 @@ import { WriteGuard } from '../reconcile/write-guard.js';
 import type { SwarmPort } from '../reconcile/swarm-port.js';
 import { networkOwnerKey } from '../core/diff/plan-networks.js';
 import { kindOfKey } from '../core/object-key.js';
+import { isReady } from '../core/status/object-status.js';
 import { ExponentialBackoff } from './backoff.js';
+import { logOutcome } from './outcome-log.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 import { inNamespaceScope } from '../core/namespace-scope.js';
 
@@ -104,7 +106,15 @@ export class Controller {
     this.queue = new WorkQueue(observer.queue);
     this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
     const now = (): number => clock().getTime();
-    this.context = { swarm, networks: new NetworkNames(swarm), settings, rollouts: new RolloutMemory(), writes: new WriteGuard(now), removals: new WriteGuard(now, 12) };
+    this.context = {
+      swarm,
+      networks: new NetworkNames(swarm),
+      settings,
+      rollouts: new RolloutMemory(),
+      writes: new WriteGuard(now),
+      removals: new WriteGuard(now, 12),
+      statusOf: (key) => this.statuses.get(key),
+    };
   }
 
   get currentSnapshot(): Snapshot | undefined {
@@ -268,8 +278,11 @@ export class Controller {
       this.failures.forget(key);
       this.failing.delete(key);
       this.observer.reconciled?.(outcome, seconds);
-      this.logOutcome(outcome, snapshot, reconcileId, seconds);
+      logOutcome(this.logger, this.statuses, outcome, { reconcileId, revision: snapshot.revision, seconds });
+      const wasReady = this.statuses.get(key);
       this.statuses.recordOutcome(outcome, snapshot);
+      // Turned Ready: what waits on it (spec.dependsOn) may go now.
+      if (outcome.phase.kind === 'ready' && (wasReady === undefined || !isReady(wasReady))) for (const dependent of snapshot.dependents.get(key) ?? []) this.queue.add(dependent);
       this.followProgress(key, outcome);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
@@ -294,21 +307,6 @@ export class Controller {
     }
     this.polling.add(key);
     this.queue.addAfter(key, this.progress.next(key));
-  }
-
-  private logOutcome(outcome: ReconcileOutcome, snapshot: Snapshot, reconcileId: string, seconds: number): void {
-    const fields = { key: outcome.key, reconcileId, revision: snapshot.revision, durationMs: Math.round(seconds * 1000) };
-    if (outcome.action !== 'none') {
-      const drift = outcome.driftCorrected ? ' (drift corrected)' : '';
-      this.logger.info({ ...fields, action: outcome.action, fields: outcome.changedFields, driftCorrected: outcome.driftCorrected }, `${outcome.key} ${outcome.action}${drift}`);
-    } else if (outcome.phase.kind === 'stalled') {
-      // Said once at warn: a held object reconciled again (an event, a resync) says nothing new.
-      const before = this.statuses.get(outcome.key)?.conditions.find((condition) => condition.type === 'Stalled' && condition.status === 'True');
-      const known = before?.reason === outcome.phase.reason && before.message === outcome.phase.message;
-      this.logger[known ? 'debug' : 'warn']({ ...fields, reason: outcome.phase.reason }, `${outcome.key} stalled: ${outcome.phase.message}`);
-    } else {
-      this.logger.debug({ ...fields, phase: outcome.phase.kind }, `${outcome.key} ${outcome.phase.kind}`);
-    }
   }
 
   private markSynced(key: string): void {

@@ -3,6 +3,7 @@ import type { ManifestSet } from './manifest/manifest-set.js';
 import { adoptAnnotation } from './render/ownership.js';
 import { renderServiceSpec } from './render/render-service-spec.js';
 import { renderFileMounts } from './render/file-objects.js';
+import { dependencyKeys } from './manifest/dependencies.js';
 import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-network-spec.js';
 import { networkKeysOf } from './render/network-attachments.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
@@ -42,6 +43,7 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
       key,
       spec: { ...spec, Name: spec.Name ?? key },
       files: fileMounts.objects,
+      dependsOn: dependencyKeys(resource.spec, resource.metadata.namespace),
       adopt: resource.metadata.annotations?.[adoptAnnotation] === 'true',
       suspended: resource.spec.suspend === true,
     };

@@ -17,6 +17,8 @@ export interface Snapshot extends SourceProtection {
   readonly set: ManifestSet;
   /** The source has no valid manifest in the namespaces this Kargo manages. */
   readonly sourceEmpty: boolean;
+  /** The GeoServices that wait for each key (`spec.dependsOn`), so that they go once it is Ready. */
+  readonly dependents: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The snapshot of a manifest set read below `root` at `revision`, for a Kargo managing `scope`. */
@@ -35,7 +37,14 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string, sco
     // Networks do not count: a repository whose services all vanished (a broken checkout that kept
     // networks.yaml) must still refuse to prune every service.
     sourceEmpty: !state.desired.some((service) => inNamespaceScope(service.key, scope)),
+    dependents: dependentsOf(state.desired),
   };
+}
+
+function dependentsOf(desired: readonly DesiredService[]): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const service of desired) for (const key of service.dependsOn ?? []) dependents.set(key, [...(dependents.get(key) ?? []), service.key]);
+  return dependents;
 }
 
 /** What about a key matters to a reconcile: its spec (by hash), wishes and problems, not its revision. */
@@ -45,7 +54,7 @@ function fingerprint(snapshot: Snapshot, key: string): string {
   const problems = snapshot.problems.filter((problem) => problem.key === key).map((problem) => problem.message);
   if (network !== undefined) return network.spec.Labels[ownershipLabels.specHash] ?? '';
   if (desired === undefined) return problems.length === 0 ? '' : `invalid:${problems.join('|')}`;
-  return [desired.spec.Labels?.[ownershipLabels.specHash] ?? '', desired.adopt, desired.suspended].join('|');
+  return [desired.spec.Labels?.[ownershipLabels.specHash] ?? '', desired.adopt, desired.suspended, ...(desired.dependsOn ?? [])].join('|');
 }
 
 /** Keys whose reconcile could come out differently under `next` than under `previous`. */

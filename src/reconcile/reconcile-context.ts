@@ -1,3 +1,4 @@
+import type { StatusLookup } from './dependency-readiness.js';
 import type { NetworkNames } from './network-names.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
@@ -20,4 +21,6 @@ export interface ReconcileContext {
   readonly writes: WriteGuard;
   /** Network removals the engine refused: more tries than writes, since tasks take seconds to leave. */
   readonly removals: WriteGuard;
+  /** Other objects' statuses, for what waits on them (spec.dependsOn). */
+  readonly statusOf: StatusLookup;
 }

@@ -6,6 +6,7 @@ import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Phase } from '../core/status/object-status.js';
 import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
 import { FileObjectsOfKey, type ListedObjects } from './file-objects-of-key.js';
+import { dependenciesNotReady } from './dependency-readiness.js';
 import { networksNotReady } from './network-readiness.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { ServiceWriter } from './service-writer.js';
@@ -54,10 +55,13 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
   const { swarm, rollouts, writes } = context;
   const desiredHash = snapshot.desired.get(key)?.spec.Labels?.[ownershipLabels.specHash];
   if (step.kind === 'create' || step.kind === 'update') {
+    const live = step.kind === 'update' ? serviceOf(step.service) : {};
+    const waitingForDependency = dependenciesNotReady(snapshot.desired.get(key), context.statusOf);
+    if (waitingForDependency !== undefined) return outcome(key, waitingForDependency, live);
     const notReady = await networksNotReady(step.spec, snapshot, context.networks);
     if (notReady !== undefined) {
       const waiting = notReady.phase.kind === 'progressing';
-      return outcome(key, notReady.phase, { inProgress: waiting, waitingFor: notReady.waitingFor, ...(step.kind === 'update' ? serviceOf(step.service) : {}) });
+      return outcome(key, notReady.phase, { inProgress: waiting, waitingFor: notReady.waitingFor, ...live });
     }
   }
   if (step.kind !== 'update') writes.recordSettled(key);

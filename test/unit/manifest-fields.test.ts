@@ -611,6 +611,16 @@ const fieldRows: readonly FieldRow[] = [
     valid: spec({ suspend: true }),
     invalid: [bad(spec({ suspend: 'true' }), 'spec.suspend', 'must be a boolean, not "true"')],
   },
+  {
+    field: 'spec.dependsOn',
+    // Alone in its file, a manifest can depend on nothing: test/unit/dependencies.test.ts has the rest.
+    valid: spec({ dependsOn: [] }),
+    invalid: [
+      bad(spec({ dependsOn: 'db' }), 'spec.dependsOn', 'must be a list, not "db"'),
+      bad(spec({ dependsOn: ['Bad Name'] }), 'spec.dependsOn[0]', 'must be the name of a GeoService, or namespace/name, not "Bad Name"'),
+      bad(spec({ dependsOn: ['a/b/c'] }), 'spec.dependsOn[0]', 'must be the name of a GeoService, or namespace/name, not "a/b/c"'),
+    ],
+  },
 ];
 
 interface SchemaNode {

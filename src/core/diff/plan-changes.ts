@@ -17,6 +17,8 @@ export interface DesiredService {
   readonly suspended: boolean;
   /** The configs and secrets its spec names, which must exist before it is written. */
   readonly files?: readonly DesiredFileObject[];
+  /** Keys of the GeoServices that must be Ready before it is created or updated (`spec.dependsOn`). */
+  readonly dependsOn?: readonly string[];
 }
 
 /** The cluster as read from the engine. */

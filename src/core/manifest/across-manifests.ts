@@ -2,6 +2,7 @@ import { formatKey } from '../object-key.js';
 import { formatFieldPath } from './field-path.js';
 import { ManifestProblemCode, type LoadedManifest, type LoadedNetwork, type ManifestProblem, type SourceLocation } from './manifest-set.js';
 import { publishedPorts } from './semantic-rules.js';
+import { checkDependencies } from './dependencies.js';
 
 /**
  * A schema-valid manifest, with where the fields that the rules between manifests point at are
@@ -20,8 +21,9 @@ export const defaultNetworkName = 'default';
 
 /**
  * Rules between manifests: one object per key, no published port used twice (an ingress port is
- * published on every node, so it clashes with any other use of that port), and every network a
- * GeoService names by its short name declared by a Network of its namespace. Returns the
+ * published on every node, so it clashes with any other use of that port), every network a
+ * GeoService names by its short name declared by a Network of its namespace, and dependencies
+ * that exist and form no cycle. Returns the
  * candidates that broke one; every party to a clash is rejected, each told where the other is.
  */
 export function checkAcrossManifests(
@@ -36,6 +38,9 @@ export function checkAcrossManifests(
   // A Network whose manifest is broken is still declared: the GeoServices naming it stay valid.
   const declared = new Set([...networks.map((network) => network.key), ...problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]))]);
   checkNetworkReferences(candidates, declared, problems, rejected);
+  // A GeoService whose manifest is broken is still there to wait for, like a broken Network.
+  const services = new Set([...candidates.map((candidate) => candidate.key), ...declared]);
+  for (const candidate of checkDependencies(candidates, services, problems)) rejected.add(candidate);
   return rejected;
 }
 

@@ -62,6 +62,8 @@ export type GeoServiceSpec = {
   workingDir?: string;
   /** When true, Kargo makes no change to this service (nor prunes it) until false again. */
   suspend?: boolean;
+  /** GeoServices that must be Ready before Kargo creates or updates this one, by metadata.name in this namespace or as namespace/name (e.g. [postgis]). Each must have a manifest; a cycle is a manifest error. */
+  dependsOn?: string[];
 };
 
 /** When Swarm restarts a task's container. */

@@ -42,6 +42,10 @@ export const ManifestProblemCode = {
   YamlTooDeep: 'yaml-too-deep',
   TooManyDocuments: 'too-many-documents',
   TooManyNodes: 'too-many-nodes',
+  /** spec.dependsOn names a GeoService that has no manifest. */
+  UnknownDependency: 'unknown-dependency',
+  /** GeoServices that wait for each other, directly or through others. */
+  DependencyCycle: 'dependency-cycle',
   /** A file that a config or secret names does not exist. */
   MissingFile: 'missing-file',
   /** An age-encrypted file that Kargo's identity cannot open (or no identity was given). */

@@ -244,6 +244,7 @@ function crossCheckLocations(resource: Candidate['resource'], locate: (path: Fie
     ['metadata', 'name'],
     ...publishedPorts(resource.spec).map(({ index }) => ['spec', 'ports', index, 'published']),
     ...(resource.spec.networks ?? []).map((_, index) => ['spec', 'networks', index]),
+    ...(resource.spec.dependsOn ?? []).map((_, index) => ['spec', 'dependsOn', index]),
     ...fileReferencesOf(resource.spec).map(({ kind, index }) => ['spec', `${kind}s`, index, 'file']),
   ];
   return locations(paths, locate);

@@ -18,6 +18,7 @@ const patternMeanings: Record<string, string> = {
   '^[^\\s]+$': 'must not contain spaces',
   '^[^=]+$': "must not contain '='",
   '^[0-9]+$': 'must be a numeric id in quotes, e.g. "1000"',
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$': 'must be the name of a GeoService, or namespace/name',
   '^0?[0-7]{3}$': 'must be an octal mode in quotes, e.g. "0440"',
   '^(/.*|[^/]+)$': 'must be a file name (under /run/secrets/) or an absolute path',
   '^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$': 'must be a constraint such as node.labels.zone == east or node.role != manager',

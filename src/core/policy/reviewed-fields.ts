@@ -40,6 +40,7 @@ const geoServiceSpec: Complete<GeoServiceSpec> = {
   user: true, // rule: runAsRoot
   workingDir: true,
   suspend: true,
+  dependsOn: true, // names other GeoServices: grants nothing
   // Files read from inside the manifests root: nothing on the host is exposed.
   configs: true,
   secrets: { file: true, external: true, target: true, uid: true, gid: true, mode: true }, // rule: externalSecrets
