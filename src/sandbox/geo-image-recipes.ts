@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import {
+  cgiServerScript,
+  cgiWrapperScript,
+  krawlerEntrypoint,
+  mapserverConfig,
+  postgisEntrypoint,
+  supervisorScript,
+} from './geo-image-scripts.js';
+
+/** The geospatial servers the sandbox can build. */
+export const geoImageNames = ['mapserver', 'postgis', 'mapcache', 'krawler'] as const;
+export type GeoImageName = (typeof geoImageNames)[number];
+
+/** A file written into an image's root filesystem. */
+export interface RecipeFile {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: number;
+}
+
+/** An npm project installed (on the host, scripts off) into a directory of the image. */
+export interface NpmProject {
+  readonly directory: string;
+  readonly packageJson: object;
+  /** Stand-in packages for native dependencies that do not build on current Node.js: path → index.js. */
+  readonly stubs: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an image is made of, on top of the shared Debian base. Everything in a recipe goes into its
+ * hash, and the hash is the image's tag: a changed recipe is a new image, an unchanged one is reused.
+ */
+export interface GeoImageRecipe {
+  readonly name: GeoImageName;
+  readonly aptPackages: readonly string[];
+  readonly files: readonly RecipeFile[];
+  /** Shell run in the image's root after the packages are installed. */
+  readonly setup: string;
+  /** Copies this machine's Node.js into the image (Debian bookworm's is 18; Krawler needs ≥ 20). */
+  readonly hostNode: boolean;
+  readonly npm?: NpmProject;
+  /**
+   * `docker import -c` instructions. STOPSIGNAL and HEALTHCHECK cannot be given to an import: the
+   * service sets them (see `serviceNeeds`).
+   */
+  readonly changes: readonly string[];
+  /** What a service running this image must set itself, for the presets and the README. */
+  readonly serviceNeeds: string;
+}
+
+/** The shared base: one debootstrap, reused by every image. */
+export const baseRecipe = { suite: 'bookworm', variant: 'minbase' } as const;
+
+const supervisor: RecipeFile = { path: '/usr/local/bin/kargo-run', content: supervisorScript, mode: 0o755 };
+const cgiServer: RecipeFile = { path: '/usr/local/bin/kargo-cgi-server', content: cgiServerScript, mode: 0o755 };
+/** Debian's busybox installs no applet links; the preset HTTP probes call `wget`. */
+const busyboxApplets = 'ln -sf /bin/busybox /usr/local/bin/wget';
+const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const mapserver: GeoImageRecipe = {
+  name: 'mapserver',
+  aptPackages: ['cgi-mapserver', 'mapserver-bin', 'busybox', 'ca-certificates'],
+  files: [
+    supervisor,
+    cgiServer,
+    { path: '/www/cgi-bin/mapserv', content: cgiWrapperScript('/usr/lib/cgi-bin/mapserv'), mode: 0o755 },
+    { path: '/www/index.html', content: 'MapServer: /cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetCapabilities\n', mode: 0o644 },
+    { path: '/usr/local/etc/mapserver.conf', content: mapserverConfig, mode: 0o644 },
+  ],
+  setup: `${busyboxApplets}; mkdir -p /etc/mapserver`,
+  hostNode: false,
+  changes: [
+    `ENV ${path}`,
+    'ENV MAPSERVER_CONFIG_FILE=/usr/local/etc/mapserver.conf',
+    'ENV MS_MAPFILE=/etc/mapserver/mapserver.map',
+    'ENV PORT=80',
+    'EXPOSE 80',
+    'CMD ["/usr/local/bin/kargo-cgi-server"]',
+  ],
+  serviceNeeds: 'the mapfile at /etc/mapserver/mapserver.map (a config), or MS_MAPFILE naming another file under /etc/mapserver/',
+};
+
+const mapcache: GeoImageRecipe = {
+  name: 'mapcache',
+  aptPackages: ['mapcache-cgi', 'mapcache-tools', 'busybox', 'ca-certificates'],
+  files: [
+    supervisor,
+    cgiServer,
+    { path: '/www/cgi-bin/mapcache', content: cgiWrapperScript('/usr/lib/cgi-bin/mapcache'), mode: 0o755 },
+    { path: '/www/index.html', content: 'MapCache: /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities\n', mode: 0o644 },
+  ],
+  setup: `${busyboxApplets}; mkdir -p /etc/mapcache /var/cache/mapcache && chmod 777 /var/cache/mapcache`,
+  hostNode: false,
+  changes: [
+    `ENV ${path}`,
+    'ENV MAPCACHE_CONFIG_FILE=/etc/mapcache/mapcache.xml',
+    'ENV PORT=80',
+    'EXPOSE 80',
+    'CMD ["/usr/local/bin/kargo-cgi-server"]',
+  ],
+  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config) with its <metadata><url> set, or tile URLs in GetCapabilities lose host and port',
+};
+
+const postgis: GeoImageRecipe = {
+  name: 'postgis',
+  aptPackages: ['postgresql-15', 'postgresql-15-postgis-3'],
+  files: [{ path: '/usr/local/bin/kargo-postgis', content: postgisEntrypoint, mode: 0o755 }],
+  setup: 'mkdir -p /var/lib/postgresql/data /run/postgresql && chown -R postgres:postgres /var/lib/postgresql /run/postgresql',
+  hostNode: false,
+  changes: [
+    `ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    'ENV PGDATA=/var/lib/postgresql/data',
+    'EXPOSE 5432',
+    'CMD ["/usr/local/bin/kargo-postgis"]',
+  ],
+  serviceNeeds: 'StopSignal SIGINT (fast shutdown; SIGTERM waits for every client), POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data',
+};
+
+const krawler: GeoImageRecipe = {
+  name: 'krawler',
+  aptPackages: ['ca-certificates'],
+  files: [supervisor, { path: '/usr/local/bin/kargo-krawler', content: krawlerEntrypoint, mode: 0o755 }],
+  setup: 'true',
+  hostNode: true,
+  npm: {
+    directory: '/opt/krawler',
+    // Krawler 1.0.1 on Node.js 20: proj4 newer than 2.6.0 throws on its EPSG table, pg 7's connect hangs.
+    packageJson: {
+      name: 'kargo-krawler',
+      private: true,
+      dependencies: { '@kalisio/krawler': '1.0.1', pg: '^8.11.0', proj4: '2.6.0', gdal: 'file:./stubs/gdal' },
+      overrides: { proj4: '2.6.0', pg: '$pg', 'geo-pixel-stream': 'file:./stubs/geo-pixel-stream' },
+    },
+    // gdal and geo-pixel-stream are native and do not build on Node.js 20: Krawler's raster hooks are gone.
+    stubs: {
+      gdal: 'module.exports = {}; // stand-in: the native gdal binding does not build on Node.js 20\n',
+      'geo-pixel-stream': 'module.exports = {}; // stand-in: needs the native gdal binding\n',
+    },
+  },
+  changes: [
+    `ENV ${path}`,
+    'ENV NODE_PATH=/opt/krawler/node_modules',
+    // Krawler 1.0.1 loads aws-sdk v2, which prints an end-of-support notice on every run.
+    'ENV AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE=1',
+    'WORKDIR /opt/krawler',
+    'ENTRYPOINT ["/usr/local/bin/kargo-krawler"]',
+  ],
+  serviceNeeds: 'the job file at /opt/krawler/jobfile.js (a config; a CommonJS module), restart condition none or on-failure for a one-off run',
+};
+
+export const geoImageRecipes: Readonly<Record<GeoImageName, GeoImageRecipe>> = { mapserver, postgis, mapcache, krawler };
+
+/** Twelve hex digits of a SHA-256 over what `parts` hold: the tag of a recipe's image. */
+export function recipeHash(...parts: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 12);
+}
+
+/** The base root filesystem's hash; the mirror is left out, any Debian mirror gives the same base. */
+export const baseHash = (): string => recipeHash(baseRecipe);
+
+/** The image's hash: its recipe, the base's, and the Node.js copied in when it takes one. */
+export function imageHash(recipe: GeoImageRecipe, nodeVersion: string): string {
+  return recipeHash(baseHash(), recipe, recipe.hostNode ? nodeVersion : null);
+}
+
+/** `kargo-geo/<name>:<hash12>`. */
+export const imageTag = (recipe: GeoImageRecipe, nodeVersion: string): string => `kargo-geo/${recipe.name}:${imageHash(recipe, nodeVersion)}`;
