@@ -80,12 +80,15 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
   echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"
   echo "local all all trust" > "$PGDATA/pg_hba.local"
-  # Local connections during setup only: the server listens on no TCP address meanwhile.
-  as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c hba_file=$PGDATA/pg_hba.local" -w start >/dev/null
-  if [ "$db" != postgres ]; then as_postgres psql -v ON_ERROR_STOP=1 -U "$user" -d postgres -c "CREATE DATABASE \\"$db\\"" >/dev/null; fi
-  as_postgres psql -v ON_ERROR_STOP=1 -U "$user" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  # During setup the server listens on no TCP address and on a socket of its own, so that the
+  # health check (pg_isready on the usual socket) does not report a server that is about to stop.
+  setup=$(mktemp -d)
+  chown postgres "$setup"
+  as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$setup -c hba_file=$PGDATA/pg_hba.local" -w start >/dev/null
+  if [ "$db" != postgres ]; then as_postgres psql -h "$setup" -v ON_ERROR_STOP=1 -U "$user" -d postgres -c "CREATE DATABASE \\"$db\\"" >/dev/null; fi
+  as_postgres psql -h "$setup" -v ON_ERROR_STOP=1 -U "$user" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
   as_postgres pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
-  rm -f "$PGDATA/pg_hba.local"
+  rm -rf "$PGDATA/pg_hba.local" "$setup"
   echo "kargo-postgis: database $db ready with PostGIS"
 fi
 exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$PGDATA" "$@"
