@@ -58,6 +58,21 @@ export async function ensureGeoImages<N extends GeoImageName>(
   return Object.fromEntries(ready) as Record<N, GeoImage>;
 }
 
+/**
+ * Fills the cache with the images `which` names, without an engine: a later `ensureGeoImages`
+ * only imports them. CI runs this before the tests, so the build does not compete for the two
+ * cores with tests that run meanwhile.
+ */
+export async function buildGeoImageCache(which: readonly GeoImageName[], options: GeoImagesOptions = {}): Promise<void> {
+  const say = options.say ?? (() => undefined);
+  const cacheDir = options.cacheDir ?? defaultImageCacheDir();
+  for (const name of which) {
+    const started = Date.now();
+    const { builtNow } = await ensureImageTarball(geoImageRecipes[name], cacheDir, say);
+    say(`${name}: ${builtNow ? 'built' : 'already cached'} in ${cacheDir} (${elapsed(started)})`);
+  }
+}
+
 async function engineHas(docker: Docker, tag: string): Promise<boolean> {
   try {
     await docker.getImage(tag).inspect();
