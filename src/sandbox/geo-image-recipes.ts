@@ -58,49 +58,57 @@ const cgiServer: RecipeFile = { path: '/usr/local/bin/kargo-cgi-server', content
 const busyboxApplets = 'ln -sf /bin/busybox /usr/local/bin/wget';
 const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-const mapserver: GeoImageRecipe = {
-  name: 'mapserver',
-  aptPackages: ['cgi-mapserver', 'mapserver-bin', 'busybox', 'ca-certificates'],
-  files: [
-    supervisor,
-    cgiServer,
-    { path: '/www/cgi-bin/mapserv', content: cgiWrapperScript('/usr/lib/cgi-bin/mapserv'), mode: 0o755 },
-    { path: '/www/index.html', content: 'MapServer: /cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetCapabilities\n', mode: 0o644 },
-    { path: '/usr/local/etc/mapserver.conf', content: mapserverConfig, mode: 0o644 },
-  ],
-  setup: `${busyboxApplets}; mkdir -p /etc/mapserver`,
-  hostNode: false,
-  changes: [
-    `ENV ${path}`,
-    'ENV MAPSERVER_CONFIG_FILE=/usr/local/etc/mapserver.conf',
-    'ENV MS_MAPFILE=/etc/mapserver/mapserver.map',
-    'ENV PORT=80',
-    'EXPOSE 80',
-    'CMD ["/usr/local/bin/kargo-cgi-server"]',
-  ],
-  serviceNeeds: 'the mapfile at /etc/mapserver/mapserver.map (a config), or MS_MAPFILE naming another file under /etc/mapserver/',
-};
+/**
+ * A CGI served by busybox httpd under /cgi-bin/<cgi>, behind the wrapper that gives it
+ * SERVER_NAME and SERVER_PORT; `/` answers a page saying where the service is.
+ */
+function cgiImage(image: {
+  name: GeoImageName;
+  packages: readonly string[];
+  cgi: string;
+  index: string;
+  files?: readonly RecipeFile[];
+  setup: string;
+  env: readonly string[];
+  serviceNeeds: string;
+}): GeoImageRecipe {
+  return {
+    name: image.name,
+    aptPackages: [...image.packages, 'busybox', 'ca-certificates'],
+    files: [
+      supervisor,
+      cgiServer,
+      { path: `/www/cgi-bin/${image.cgi}`, content: cgiWrapperScript(`/usr/lib/cgi-bin/${image.cgi}`), mode: 0o755 },
+      { path: '/www/index.html', content: image.index, mode: 0o644 },
+      ...(image.files ?? []),
+    ],
+    setup: `${busyboxApplets}; ${image.setup}`,
+    hostNode: false,
+    changes: [`ENV ${path}`, ...image.env.map((variable) => `ENV ${variable}`), 'ENV PORT=80', 'EXPOSE 80', 'CMD ["/usr/local/bin/kargo-cgi-server"]'],
+    serviceNeeds: image.serviceNeeds,
+  };
+}
 
-const mapcache: GeoImageRecipe = {
+const mapserver = cgiImage({
+  name: 'mapserver',
+  packages: ['cgi-mapserver', 'mapserver-bin'],
+  cgi: 'mapserv',
+  index: 'MapServer: /cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetCapabilities\n',
+  files: [{ path: '/usr/local/etc/mapserver.conf', content: mapserverConfig, mode: 0o644 }],
+  setup: 'mkdir -p /etc/mapserver',
+  env: ['MAPSERVER_CONFIG_FILE=/usr/local/etc/mapserver.conf', 'MS_MAPFILE=/etc/mapserver/mapserver.map'],
+  serviceNeeds: 'the mapfile at /etc/mapserver/mapserver.map (a config), or MS_MAPFILE naming another file under /etc/mapserver/',
+});
+
+const mapcache = cgiImage({
   name: 'mapcache',
-  aptPackages: ['mapcache-cgi', 'mapcache-tools', 'busybox', 'ca-certificates'],
-  files: [
-    supervisor,
-    cgiServer,
-    { path: '/www/cgi-bin/mapcache', content: cgiWrapperScript('/usr/lib/cgi-bin/mapcache'), mode: 0o755 },
-    { path: '/www/index.html', content: 'MapCache: /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities\n', mode: 0o644 },
-  ],
-  setup: `${busyboxApplets}; mkdir -p /etc/mapcache /var/cache/mapcache && chmod 777 /var/cache/mapcache`,
-  hostNode: false,
-  changes: [
-    `ENV ${path}`,
-    'ENV MAPCACHE_CONFIG_FILE=/etc/mapcache/mapcache.xml',
-    'ENV PORT=80',
-    'EXPOSE 80',
-    'CMD ["/usr/local/bin/kargo-cgi-server"]',
-  ],
-  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config) with its <metadata><url> set, or tile URLs in GetCapabilities lose host and port',
-};
+  packages: ['mapcache-cgi', 'mapcache-tools'],
+  cgi: 'mapcache',
+  index: 'MapCache: /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities\n',
+  setup: 'mkdir -p /etc/mapcache /var/cache/mapcache && chmod 777 /var/cache/mapcache',
+  env: ['MAPCACHE_CONFIG_FILE=/etc/mapcache/mapcache.xml'],
+  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config); health at /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities, not the preset\'s /mapcache/',
+});
 
 const postgis: GeoImageRecipe = {
   name: 'postgis',
@@ -159,9 +167,13 @@ export function recipeHash(...parts: readonly unknown[]): string {
 /** The base root filesystem's hash; the mirror is left out, any Debian mirror gives the same base. */
 export const baseHash = (): string => recipeHash(baseRecipe);
 
-/** The image's hash: its recipe, the base's, and the Node.js copied in when it takes one. */
+/**
+ * The image's hash: its recipe, the base's, and the Node.js copied in when it takes one.
+ * `serviceNeeds` is documentation, not part of the image: editing it rebuilds nothing.
+ */
 export function imageHash(recipe: GeoImageRecipe, nodeVersion: string): string {
-  return recipeHash(baseHash(), recipe, recipe.hostNode ? nodeVersion : null);
+  const { serviceNeeds: _documentation, ...image } = recipe;
+  return recipeHash(baseHash(), image, recipe.hostNode ? nodeVersion : null);
 }
 
 /** `kargo-geo/<name>:<hash12>`. */
