@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ErrorCode, KargoError } from '../errors.js';
 import { runStep, type StepResult } from './build-step.js';
-import { baseHash, baseRecipe, imageHash, type GeoImageRecipe, type RecipeFile } from './geo-image-recipes.js';
+import { baseHash, baseRecipe, buildOnlyFiles, imageFiles, imageHash, installScript, type GeoImageRecipe, type RecipeFile } from './geo-image-recipes.js';
 import { ensurePrerequisites, type Prerequisite } from './prerequisites.js';
 
 /** What building a root filesystem needs on the host. */
@@ -42,16 +42,21 @@ function fail(what: string, result: StepResult, cacheDir: string): never {
   throw new KargoError(ErrorCode.ImageBuildFailed, `${what} failed (exit ${String(result.status)}):\n${result.tail}`);
 }
 
-/** The cached tarball of the Debian base, made with debootstrap the first time. */
-export async function ensureBaseTarball(cacheDir: string, say: (line: string) => void): Promise<string> {
+/**
+ * The cached tarball of the Debian base, made with debootstrap the first time, from `mirror`
+ * (default KARGO_DEBIAN_MIRROR, else debootstrap's own default Debian mirror).
+ */
+export async function ensureBaseTarball(
+  cacheDir: string,
+  say: (line: string) => void,
+  mirror: string | undefined = process.env['KARGO_DEBIAN_MIRROR'],
+): Promise<string> {
   const tarball = join(cacheDir, `base-${baseHash()}.tar`);
   if (existsSync(tarball)) return tarball;
   ensurePrerequisites(builderPrerequisites, say);
   const work = workDir(cacheDir);
   try {
     const rootfs = join(work, 'rootfs');
-    const mirror = process.env['KARGO_DEBIAN_MIRROR'];
-    // Without a mirror argument debootstrap uses its own default Debian mirror.
     const args = [`--variant=${baseRecipe.variant}`, baseRecipe.suite, rootfs, ...(mirror !== undefined && mirror !== '' ? [mirror] : [])];
     const result = await runStep(`base: debootstrap --variant=${baseRecipe.variant} ${baseRecipe.suite}`, 'debootstrap', args, say);
     if (result.status !== 0) fail('debootstrap of the Debian base', result, cacheDir);
@@ -109,34 +114,6 @@ export async function ensureImageTarball(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** Present while packages install only: no service starts in the chroot, DNS is the host's. */
-const buildOnlyFiles: readonly RecipeFile[] = [
-  { path: '/usr/sbin/policy-rc.d', content: '#!/bin/sh\nexit 101\n', mode: 0o755 },
-  { path: '/etc/resolv.conf', content: '', mode: 0o644 },
-];
-
-/** Kept in every image: no documentation (smaller, faster), no cluster made by the postgresql package. */
-const imageFiles: readonly RecipeFile[] = [
-  {
-    path: '/etc/dpkg/dpkg.cfg.d/kargo-nodoc',
-    content: 'path-exclude=/usr/share/doc/*\npath-exclude=/usr/share/man/*\npath-exclude=/usr/share/info/*\n',
-    mode: 0o644,
-  },
-  { path: '/etc/postgresql-common/createcluster.conf', content: 'create_main_cluster = false\n', mode: 0o644 },
-];
-
-function installScript(recipe: GeoImageRecipe): string {
-  const packages = recipe.aptPackages.join(' ');
-  return [
-    'set -e',
-    'apt-get update -qq',
-    `apt-get install -y -qq --no-install-recommends ${packages}`,
-    recipe.setup,
-    'apt-get clean',
-    'rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log',
-  ].join('\n');
 }
 
 function writeRootfsFile(rootfs: string, file: RecipeFile): void {

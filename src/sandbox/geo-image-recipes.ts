@@ -52,6 +52,34 @@ export interface GeoImageRecipe {
 /** The shared base: one debootstrap, reused by every image. */
 export const baseRecipe = { suite: 'bookworm', variant: 'minbase' } as const;
 
+/** Present while packages install only: no service starts in the chroot, DNS is the host's. */
+export const buildOnlyFiles: readonly RecipeFile[] = [
+  { path: '/usr/sbin/policy-rc.d', content: '#!/bin/sh\nexit 101\n', mode: 0o755 },
+  { path: '/etc/resolv.conf', content: '', mode: 0o644 },
+];
+
+/** Kept in every image: no documentation (smaller, faster), no cluster made by the postgresql package. */
+export const imageFiles: readonly RecipeFile[] = [
+  {
+    path: '/etc/dpkg/dpkg.cfg.d/kargo-nodoc',
+    content: 'path-exclude=/usr/share/doc/*\npath-exclude=/usr/share/man/*\npath-exclude=/usr/share/info/*\n',
+    mode: 0o644,
+  },
+  { path: '/etc/postgresql-common/createcluster.conf', content: 'create_main_cluster = false\n', mode: 0o644 },
+];
+
+/** What runs in the chroot: the recipe's packages and setup, then apt's lists and caches dropped. */
+export function installScript(recipe: GeoImageRecipe): string {
+  return [
+    'set -e',
+    'apt-get update -qq',
+    `apt-get install -y -qq --no-install-recommends ${recipe.aptPackages.join(' ')}`,
+    recipe.setup,
+    'apt-get clean',
+    'rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log',
+  ].join('\n');
+}
+
 const supervisor: RecipeFile = { path: '/usr/local/bin/kargo-run', content: supervisorScript, mode: 0o755 };
 const cgiServer: RecipeFile = { path: '/usr/local/bin/kargo-cgi-server', content: cgiServerScript, mode: 0o755 };
 /** Debian's busybox installs no applet links; the preset HTTP probes call `wget`. */
@@ -168,12 +196,13 @@ export function recipeHash(...parts: readonly unknown[]): string {
 export const baseHash = (): string => recipeHash(baseRecipe);
 
 /**
- * The image's hash: its recipe, the base's, and the Node.js copied in when it takes one.
- * `serviceNeeds` is documentation, not part of the image: editing it rebuilds nothing.
+ * The image's hash: the base's, what every image gets, its recipe and install script, and the
+ * Node.js copied in when it takes one. `serviceNeeds` is documentation, not part of the image:
+ * editing it rebuilds nothing.
  */
 export function imageHash(recipe: GeoImageRecipe, nodeVersion: string): string {
   const { serviceNeeds: _documentation, ...image } = recipe;
-  return recipeHash(baseHash(), image, recipe.hostNode ? nodeVersion : null);
+  return recipeHash(baseHash(), buildOnlyFiles, imageFiles, installScript(recipe), image, recipe.hostNode ? nodeVersion : null);
 }
 
 /** `kargo-geo/<name>:<hash12>`. */

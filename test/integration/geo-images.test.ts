@@ -7,11 +7,15 @@
  * namespace, and a forwarder bridges a loopback port here to it (test/support/published-port.ts).
  * Between services, `tasks.<name>` resolves to the task (the sandbox has no IPVS for virtual IPs).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeOgc, type OgcProbeResult } from '../../src/adapters/http/ogc-probe.js';
 import { ensureGeoImages, geoImageNames, type GeoImage, type GeoImageName } from '../../src/sandbox/geo-images.js';
 import type { EnginePortForward } from '../../src/sandbox/engine-port-forward.js';
+import { ensureBaseTarball } from '../../src/sandbox/geo-image-builder.js';
+import { ErrorCode, KargoError } from '../../src/errors.js';
 import { reachPublishedPort } from '../support/published-port.js';
 import { useKargo, type RunningKargo } from '../support/running-kargo.js';
 import { execInTask, testSwarm, uniqueName, waitFor } from '../support/swarm.js';
@@ -149,6 +153,22 @@ describe('real geo servers', () => {
     const wmts = await probeOgc(`${await reach(ports.mapcache)}/cgi-bin/mapcache/wmts`, { service: 'WMTS', layers: ['roads'] });
     logProbe('WMTS', wmts);
     expect(wmts.steps.map((step) => [step.request.kind, step.verdict.ok])).toEqual([['GetCapabilities', true], ['GetTile', true]]);
+  });
+});
+
+describe('building geo images', () => {
+  it('says what to do when the Debian mirror cannot be reached, and caches nothing', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'kargo-image-cache-'));
+    try {
+      // Port 9 (discard) on loopback: nothing listens, the refusal is immediate.
+      const failed = await ensureBaseTarball(cacheDir, say, 'http://127.0.0.1:9/debian').then(() => undefined, (error: unknown) => error);
+      expect(failed).toBeInstanceOf(KargoError);
+      expect(failed).toMatchObject({ code: ErrorCode.DebianMirrorUnreachable });
+      expect((failed as Error).message).toContain('set KARGO_DEBIAN_MIRROR to a Debian mirror it can reach');
+      expect(readdirSync(cacheDir)).toEqual([]);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });
 
