@@ -9,6 +9,8 @@ export const ErrorCode = {
   SandboxEngineFailed: 'KARGO_SANDBOX_ENGINE_FAILED',
   /** Building a local image (docker import) failed. */
   ImageBuildFailed: 'KARGO_IMAGE_BUILD_FAILED',
+  /** Building a geo image needs Debian packages, and debootstrap or apt could not reach a Debian mirror. */
+  DebianMirrorUnreachable: 'KARGO_DEBIAN_MIRROR_UNREACHABLE',
   /** The Docker engine did not answer at DOCKER_HOST. */
   EngineUnreachable: 'KARGO_ENGINE_UNREACHABLE',
   /** The engine answers but is not a swarm manager, so it cannot run services. */

@@ -81,10 +81,15 @@ export function makeBusyboxRootfs(busybox: string): string {
 
 /** `docker import` of a root filesystem directory as the image `spec` names. */
 export async function importRootfs(docker: Docker, rootfs: string, spec: LocalImageSpec): Promise<void> {
-  const [repo, tag] = splitImageName(spec.name);
   const tar = spawn('tar', ['-C', rootfs, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await importTar(docker, tar.stdout, spec);
+}
+
+/** `docker import` of a root filesystem tar stream as the image `spec` names. */
+export async function importTar(docker: Docker, tar: NodeJS.ReadableStream, spec: LocalImageSpec): Promise<void> {
+  const [repo, tag] = splitImageName(spec.name);
   try {
-    const stream = await docker.importImage(tar.stdout, { repo, tag, changes: [...spec.changes] });
+    const stream = await docker.importImage(tar, { repo, tag, changes: [...spec.changes] });
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(stream, (error: Error | null) => {
         if (error) reject(error);

@@ -17,6 +17,8 @@ declare module 'vitest' {
     dockerHost: string;
     /** Short id of this test run; every name a test creates starts with it. */
     runId: string;
+    /** The private engine's state directory and network namespace; null for an existing engine (KARGO_TEST_DOCKER_HOST). */
+    engineLayout: { stateDir: string; netns: string } | null;
   }
 }
 
@@ -33,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const swarm = SwarmClient.connect(existing);
     await buildLocalImages(swarm.docker, undefined, say);
     project.provide('dockerHost', existing);
+    project.provide('engineLayout', null);
     return async () => {
       const services = await swarm.listServices();
       const ours = services.filter((service) => service.Spec.Name?.startsWith(runId) === true);
@@ -49,6 +52,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s at ${engine.dockerHost}`);
   project.provide('dockerHost', engine.dockerHost);
+  project.provide('engineLayout', { stateDir: engine.stateDir, netns: engine.netns });
   return async () => {
     await engine.stop();
     say('engine stopped and removed');
