@@ -2,6 +2,7 @@ import type { NetworkNames } from './network-names.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
 import type { WriteGuard } from './write-guard.js';
+import type { JobMemoryStore } from './job-memory.js';
 
 /** Settings that hold for every reconcile. */
 export interface ReconcileSettings {
@@ -20,4 +21,8 @@ export interface ReconcileContext {
   readonly writes: WriteGuard;
   /** Network removals the engine refused: more tries than writes, since tasks take seconds to leave. */
   readonly removals: WriteGuard;
+  /** What this process remembers of GeoJobs (slots skipped, requests to run now, last results). */
+  readonly jobs: JobMemoryStore;
+  /** The time schedules are read at. */
+  readonly clock: () => Date;
 }

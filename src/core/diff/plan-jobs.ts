@@ -13,6 +13,11 @@ export interface JobMemory {
   readonly firstSeen: Date;
   /** The last scheduled slot handled: run, skipped (Forbid) or missed (past its starting deadline). */
   readonly handled?: Date;
+  /**
+   * The spec hash whose run this process started (a job without schedule): a run stopped at its
+   * activeDeadline is gone from the engine, and must not start again for the same spec.
+   */
+  readonly startedSpec?: string;
 }
 
 export interface JobPlanInput {
@@ -79,6 +84,7 @@ export function planJob({ job, runs, now, memory, requested }: JobPlanInput): Jo
     else waiting = `waiting for run ${active.map((run) => run.name).join(', ')} to finish (concurrencyPolicy Forbid)`;
     if (slot.kind === 'scheduled') handled = slot.at;
   }
+  const startedSpec = start?.slot.kind === 'spec' ? job.specHash : memory.startedSpec;
   const removed = new Set(removals.map((removal) => removal.run));
   for (const run of historyToRemove(job, runs.filter((run) => !removed.has(run)))) removals.push({ run, reason: 'history' });
   return {
@@ -87,7 +93,7 @@ export function planJob({ job, runs, now, memory, requested }: JobPlanInput): Jo
     ...(skipped === undefined ? {} : { skipped }),
     requestServed: requested !== undefined && start?.slot.kind === 'manual',
     ...(waiting === undefined ? {} : { waiting }),
-    memory: { ...memory, ...(handled === undefined ? {} : { handled }) },
+    memory: { ...memory, ...(handled === undefined ? {} : { handled }), ...(startedSpec === undefined ? {} : { startedSpec }) },
     ...withNext,
   };
 }
@@ -103,7 +109,7 @@ function wantedRun(job: DesiredJob, runs: readonly RunState[], now: Date, memory
     if (requested !== undefined) return { slot: { kind: 'manual', at: requested }, ...(decision.missed === undefined ? {} : { missed: decision.missed }) };
     return decision.missed === undefined ? {} : { missed: decision.missed };
   }
-  if (!runs.some((run) => isSpecSlot(run.slot, job.specHash))) return { slot: { kind: 'spec', specHash: job.specHash } };
+  if (memory.startedSpec !== job.specHash && !runs.some((run) => isSpecSlot(run.slot, job.specHash))) return { slot: { kind: 'spec', specHash: job.specHash } };
   return requested === undefined ? {} : { slot: { kind: 'manual', at: requested } };
 }
 
