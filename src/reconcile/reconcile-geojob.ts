@@ -17,6 +17,11 @@ import { outcome, type ReconcileOutcome } from './reconcile-outcome.js';
 
 /** A timer may fire a little early, and a slot counts only once `now` has reached it. */
 const wakeMarginMs = 5;
+/**
+ * The longest a job sleeps before looking again: a yearly slot is beyond a Node.js timer's reach
+ * (2^31 ms, ~24.8 days; past it the timer fires at once), and an hourly look costs two requests.
+ */
+const maxSleepMs = 3_600_000;
 
 /**
  * Reconciles one GeoJob: reads its run services and their tasks (two requests), plans, then
@@ -54,7 +59,7 @@ export async function reconcileGeoJob(key: string, snapshot: Snapshot, context: 
   });
   const status = jobStatusOf(key, job, plan, kept.map(({ state }) => state), context, now);
   const underWay = status.active.length > 0 || context.jobs.recordOf(key, now).requested !== undefined;
-  const untilNext = plan.next === undefined ? undefined : Math.max(0, plan.next.getTime() - now.getTime()) + wakeMarginMs;
+  const untilNext = plan.next === undefined ? undefined : Math.min(maxSleepMs, Math.max(0, plan.next.getTime() - now.getTime()) + wakeMarginMs);
   return {
     ...outcome(key, phaseOf(job, plan, kept.map(({ state }) => state), status), {
       action: startedId !== undefined ? 'created' : removed.size > 0 ? 'deleted' : 'none',
