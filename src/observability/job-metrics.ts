@@ -34,6 +34,16 @@ export class JobMetrics {
       },
     });
     new Gauge({
+      name: 'kargo_job_last_schedule_timestamp_seconds',
+      help: 'Unix time of the last scheduled slot of a GeoJob that ran or was handled (skipped, missed); with the next slot, the schedule\'s period',
+      labelNames: ['namespace', 'name'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { namespace, name, job } of jobs()) if (job.lastScheduleTime !== undefined) this.set({ namespace, name }, Date.parse(job.lastScheduleTime) / 1000);
+      },
+    });
+    new Gauge({
       name: 'kargo_job_next_schedule_timestamp_seconds',
       help: 'Unix time of the next scheduled slot of a GeoJob (absent without schedule, or suspended)',
       labelNames: ['namespace', 'name'],

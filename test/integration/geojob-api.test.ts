@@ -71,6 +71,8 @@ spec:
     expect(metrics).toContain(`kargo_job_runs_total{${labels},result="failed"} 0`);
     expect(metrics).toMatch(new RegExp(`kargo_job_last_success_timestamp_seconds\\{${labels}\\} \\d+`));
     expect(metrics).toMatch(new RegExp(`kargo_job_next_schedule_timestamp_seconds\\{${labels}\\} \\d+`));
+    // No slot of this schedule has come yet: no last schedule time.
+    expect(metrics).not.toContain(`kargo_job_last_schedule_timestamp_seconds{${labels}}`);
     expect(metrics).toContain(`kargo_job_run_duration_seconds_count{${labels},result="succeeded"} 1`);
 
     const table = await runKargo(['status', '--server', server]);
