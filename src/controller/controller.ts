@@ -8,6 +8,7 @@ import { liveServicesByKey } from '../reconcile/reconcile-geoservice.js';
 import { reconcileKey } from '../reconcile/reconcile-key.js';
 import { JobMemoryStore } from '../reconcile/job-memory.js';
 import { jobKeyOfRunName, jobKeysOf } from './job-keys.js';
+import { logOutcome } from './outcome-log.js';
 import { listOwnedFileObjects, type OwnedFileObject } from '../reconcile/file-objects.js';
 import type { ListedObjects } from '../reconcile/file-objects-of-key.js';
 import type { ReconcileContext } from '../reconcile/reconcile-context.js';
@@ -279,7 +280,7 @@ export class Controller {
       this.failures.forget(key);
       this.failing.delete(key);
       this.observer.reconciled?.(outcome, seconds);
-      this.logOutcome(outcome, snapshot, reconcileId, seconds);
+      logOutcome(this.logger, this.statuses, outcome, { reconcileId, revision: snapshot.revision, seconds });
       this.statuses.recordOutcome(outcome, snapshot);
       this.followProgress(key, outcome);
     } catch (error) {
@@ -305,21 +306,6 @@ export class Controller {
     }
     this.polling.add(key);
     this.queue.addAfter(key, Math.min(this.progress.next(key), outcome.requeue.withinMs ?? Number.POSITIVE_INFINITY));
-  }
-
-  private logOutcome(outcome: ReconcileOutcome, snapshot: Snapshot, reconcileId: string, seconds: number): void {
-    const fields = { key: outcome.key, reconcileId, revision: snapshot.revision, durationMs: Math.round(seconds * 1000) };
-    if (outcome.action !== 'none') {
-      const drift = outcome.driftCorrected ? ' (drift corrected)' : '';
-      this.logger.info({ ...fields, action: outcome.action, fields: outcome.changedFields, driftCorrected: outcome.driftCorrected }, `${outcome.key} ${outcome.action}${drift}`);
-    } else if (outcome.phase.kind === 'stalled') {
-      // Said once at warn: a held object reconciled again (an event, a resync) says nothing new.
-      const before = this.statuses.get(outcome.key)?.conditions.find((condition) => condition.type === 'Stalled' && condition.status === 'True');
-      const known = before?.reason === outcome.phase.reason && before.message === outcome.phase.message;
-      this.logger[known ? 'debug' : 'warn']({ ...fields, reason: outcome.phase.reason }, `${outcome.key} stalled: ${outcome.phase.message}`);
-    } else {
-      this.logger.debug({ ...fields, phase: outcome.phase.kind }, `${outcome.key} ${outcome.phase.kind}`);
-    }
   }
 
   private markSynced(key: string): void {

@@ -23,36 +23,29 @@ export class JobMetrics {
     const jobs = function* (): Iterable<ObjectStatus & { job: NonNullable<ObjectStatus['job']> }> {
       for (const status of statuses()) if (status.kind === 'GeoJob' && status.job !== undefined) yield { ...status, job: status.job };
     };
-    new Gauge({
-      name: 'kargo_job_last_success_timestamp_seconds',
-      help: 'Unix time the last successful run of a GeoJob finished (absent until one did)',
-      labelNames: ['namespace', 'name'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { namespace, name, job } of jobs()) if (job.lastSuccessful !== undefined) this.set({ namespace, name }, Date.parse(job.lastSuccessful.finishedAt) / 1000);
-      },
-    });
-    new Gauge({
-      name: 'kargo_job_last_schedule_timestamp_seconds',
-      help: 'Unix time of the last scheduled slot of a GeoJob that ran or was handled (skipped, missed); with the next slot, the schedule\'s period',
-      labelNames: ['namespace', 'name'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { namespace, name, job } of jobs()) if (job.lastScheduleTime !== undefined) this.set({ namespace, name }, Date.parse(job.lastScheduleTime) / 1000);
-      },
-    });
-    new Gauge({
-      name: 'kargo_job_next_schedule_timestamp_seconds',
-      help: 'Unix time of the next scheduled slot of a GeoJob (absent without schedule, or suspended)',
-      labelNames: ['namespace', 'name'],
-      registers,
-      collect() {
-        this.reset();
-        for (const { namespace, name, job } of jobs()) if (job.nextScheduleTime !== undefined) this.set({ namespace, name }, Date.parse(job.nextScheduleTime) / 1000);
-      },
-    });
+    // One series per job that has the time: absent, not 0, until it has one (an alert on age must not see 1970).
+    const timestampGauge = (name: string, help: string, timeOf: (job: NonNullable<ObjectStatus['job']>) => string | undefined): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['namespace', 'name'],
+        registers,
+        collect() {
+          this.reset();
+          for (const status of jobs()) {
+            const time = timeOf(status.job);
+            if (time !== undefined) this.set({ namespace: status.namespace, name: status.name }, Date.parse(time) / 1000);
+          }
+        },
+      });
+    };
+    timestampGauge('kargo_job_last_success_timestamp_seconds', 'Unix time the last successful run of a GeoJob finished (absent until one did)', (job) => job.lastSuccessful?.finishedAt);
+    timestampGauge(
+      'kargo_job_last_schedule_timestamp_seconds',
+      'Unix time of the last scheduled slot of a GeoJob that ran or was handled (skipped, missed); with the next slot, the schedule\'s period',
+      (job) => job.lastScheduleTime,
+    );
+    timestampGauge('kargo_job_next_schedule_timestamp_seconds', 'Unix time of the next scheduled slot of a GeoJob (absent without schedule, or suspended)', (job) => job.nextScheduleTime);
   }
 
   /** Counts the runs a reconcile saw finish for the first time. */
