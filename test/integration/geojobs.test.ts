@@ -93,6 +93,20 @@ describe('a GeoJob without schedule', () => {
   });
 });
 
+describe('a GeoJob\'s files and removal', () => {
+  it('mounts its configs into each run, and prunes its runs and configs when its manifest goes', async () => {
+    const config = '  configs: [{ content: "fetch=hubeau\\n", target: /job/conf.txt }]\n';
+    // A second manifest, so that removing the first does not empty the source (which prunes nothing).
+    const k = await startKargo({ 'job.yaml': (ns) => jobManifest(ns, 'conf', 'grep -q fetch=hubeau /job/conf.txt', config), 'keep.yaml': (ns) => jobManifest(ns, 'yearly', 'true', '  schedule: "0 0 1 1 *"\n') });
+    await waitFor('the run that reads its config', () => condition(k, 'conf', 'Ready') || undefined, { timeoutMs: 60_000 });
+    const configs = await k.swarm.listFileObjects('config', { label: [`${ownershipLabels.geoJob}=${k.namespace}/conf`] });
+    expect(configs.length).toBe(1);
+    k.remove('job.yaml');
+    await waitFor('the runs pruned', async () => ((await runsOf(k, 'conf')).length === 0 && jobStatus(k, 'conf') === undefined ? true : undefined), { timeoutMs: 30_000 });
+    await waitFor('its config removed', async () => ((await k.swarm.listFileObjects('config', { label: [`${ownershipLabels.geoJob}=${k.namespace}/conf`] })).length === 0 ? true : undefined), { timeoutMs: 30_000 });
+  });
+});
+
 describe('a scheduled GeoJob', () => {
   it('runs on a 6-field schedule, each slot once, and reports success', async () => {
     const k = await startKargo({ 'job.yaml': (ns) => jobManifest(ns, 'tick', 'echo tick', '  schedule: "*/2 * * * * *"\n  concurrencyPolicy: Allow\n  historyLimit: { succeeded: 10 }\n') });
