@@ -71,7 +71,7 @@ describe('GeoJob manifests', () => {
 describe('run slots', () => {
   it.each([
     [{ kind: 'scheduled', at: new Date('2026-05-06T07:08:09Z') }, '2026-05-06T07:08:09.000Z', 'geo_j-s20260506070809'],
-    [{ kind: 'manual', at: new Date('2026-05-06T07:08:09.123Z') }, 'manual-2026-05-06T07:08:09.123Z', 'geo_j-m20260506070809'],
+    [{ kind: 'manual', at: new Date('2026-05-06T07:08:09.123Z') }, 'manual-2026-05-06T07:08:09.123Z', `geo_j-m${new Date('2026-05-06T07:08:09.123Z').getTime().toString(16).padStart(14, '0')}`],
     [{ kind: 'spec', specHash: 'abcdef0123456789abcdef' }, 'spec-abcdef01234567', 'geo_j-habcdef01234567'],
   ] as const)('%j is labelled %s and named %s', (slot, label, name) => {
     expect(formatRunSlot(slot)).toBe(label);

@@ -38,7 +38,7 @@ describe('the run endpoint and run names', () => {
 
   it.each([
     ['geo_feed-s20260101115800', 'GeoJob/geo/feed'],
-    ['geo_feed-m20260101115800', 'GeoJob/geo/feed'],
+    ['geo_feed-m00019b7a3c1d20', 'GeoJob/geo/feed'],
     ['geo_my-job-h0123456789abcd', 'GeoJob/geo/my-job'],
     ['geo_feed', undefined],
     ['geo_feed-20260101115800', undefined],

@@ -43,14 +43,22 @@ export function isSpecSlot(slot: RunSlot | undefined, specHash: string): boolean
 
 /**
  * `<namespace>_<name>-<stamp>`: the stamp is 15 characters (runNameSuffixLength counts the dash
- * too): `s` and 14 digits of the time in UTC to the second for a scheduled slot, `m` and the same
- * for a manual one, `h` and 14 hex digits of the spec hash for a spec's run.
+ * too): `s` and 14 digits of the slot's time in UTC to the second for a scheduled slot (a cron
+ * schedule has no finer slots), `m` and the request's Unix time in milliseconds as 14 hex digits
+ * for a manual run (two requests in one second are two runs), `h` and 14 hex digits of the spec
+ * hash for a spec's run.
  */
 export function runServiceName(namespace: string, name: string, slot: RunSlot): string {
-  const stamp = slot.kind === 'spec' ? `h${slot.specHash.slice(0, specHashDigits)}` : `${slot.kind === 'manual' ? 'm' : 's'}${timeStamp(slot.at)}`;
-  return `${namespace}_${name}-${stamp}`;
+  return `${namespace}_${name}-${runStamp(slot)}`;
 }
 
-function timeStamp(at: Date): string {
-  return at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+function runStamp(slot: RunSlot): string {
+  switch (slot.kind) {
+    case 'scheduled':
+      return `s${slot.at.toISOString().replace(/[-:T]/g, '').slice(0, 14)}`;
+    case 'manual':
+      return `m${slot.at.getTime().toString(16).padStart(14, '0')}`;
+    case 'spec':
+      return `h${slot.specHash.slice(0, specHashDigits)}`;
+  }
 }
