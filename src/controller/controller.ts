@@ -179,6 +179,9 @@ export class Controller {
       // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
       if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, { services: listed, files: files.filter((file) => file.owner === key) });
     }
+    for (const key of jobs) {
+      if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, { services: [], files: files.filter((file) => file.owner === key) });
+    }
     const stages = [wantedNetworks, [...services, ...jobs], ownedNetworks.filter((key) => !wantedNetworks.includes(key))];
     for (const stage of stages) await this.reconcileAll(stage.filter((key) => this.inScope(key)));
   }

@@ -10,8 +10,9 @@ import type { Snapshot } from '../core/snapshot.js';
 import { activeRunOf, runResultOf, type JobStatus, type RunResult } from '../core/status/job-status.js';
 import type { Phase } from '../core/status/object-status.js';
 import type { Service } from '../core/swarm/engine-api.js';
-import { FileObjectsOfKey } from './file-objects-of-key.js';
+import { FileObjectsOfKey, type ListedObjects } from './file-objects-of-key.js';
 import { networksNotReady } from './network-readiness.js';
+import { manifestProblemOf } from './reconcile-geoservice.js';
 import type { ReconcileContext } from './reconcile-context.js';
 import { outcome, type ReconcileOutcome } from './reconcile-outcome.js';
 
@@ -28,11 +29,18 @@ const maxSleepMs = 3_600_000;
  * removes runs (past their deadline, replaced), starts the run that is due, and trims the
  * history. Looks again at the next slot, or soon while a run is under way.
  */
-export async function reconcileGeoJob(key: string, snapshot: Snapshot, context: ReconcileContext): Promise<ReconcileOutcome> {
+export async function reconcileGeoJob(
+  key: string,
+  snapshot: Snapshot,
+  context: ReconcileContext,
+  /** The job's configs and secrets as a full sync listed them (its services are read here anyway). */
+  listedFiles?: ListedObjects['files'],
+): Promise<ReconcileOutcome> {
   const now = context.clock();
   const job = snapshot.jobs.get(key);
   const runs = await liveRunsOf(key, context);
-  if (job === undefined) return removedJob(key, runs, snapshot, context);
+  const files = new FileObjectsOfKey(key, context, job?.files ?? [], runs.map(({ service }) => service), listedFiles);
+  if (job === undefined) return removedJob(key, runs, snapshot, context, files);
   const record = context.jobs.recordOf(key, now);
   const plan = planJob({ job, runs: runs.map(({ state }) => state), now, memory: record.memory, ...(record.requested === undefined ? {} : { requested: record.requested }) });
   if (plan.start !== undefined) {
@@ -40,7 +48,6 @@ export async function reconcileGeoJob(key: string, snapshot: Snapshot, context: 
     if (notReady !== undefined) return outcome(key, notReady.phase, { inProgress: notReady.phase.kind === 'progressing', waitingFor: notReady.waitingFor });
   }
   const stopped = await removeRuns(plan.removals, context, now);
-  const files = new FileObjectsOfKey(key, context, job.files, runs.map(({ service }) => service), undefined);
   let startedId: string | undefined;
   if (plan.start !== undefined) {
     const prepared = await files.prepare(plan.start.spec);
@@ -49,7 +56,9 @@ export async function reconcileGeoJob(key: string, snapshot: Snapshot, context: 
   }
   const removed = new Set(plan.removals.map((removal) => removal.run.serviceId));
   const kept = runs.filter(({ state }) => !removed.has(state.serviceId));
-  await files.removeUnused([...kept.map(({ service }) => service.Spec), plan.start?.spec]);
+  // Listed only when a run came or went (or a full sync listed them): a quiet reconcile costs no request.
+  const keep = [...kept.map(({ service }) => service.Spec), plan.start?.spec];
+  await (startedId !== undefined || removed.size > 0 ? files.removeUnused(keep) : files.removeUnusedIfListed(keep));
   const results = [...kept.flatMap(({ state }) => runResultOf(state) ?? []), ...stopped];
   const finished = context.jobs.update(key, now, {
     memory: plan.memory,
@@ -118,15 +127,11 @@ const stopReasons: Partial<Record<RemovalReason, string>> = {
  * A GeoJob no manifest wants: its runs are pruned under the same rules as services (never while
  * its manifest or its file fails to load, pruning is off, or refused wholesale).
  */
-async function removedJob(key: string, runs: readonly LiveRun[], snapshot: Snapshot, context: ReconcileContext): Promise<ReconcileOutcome> {
-  const sources = runs.map(({ service }) => service.Spec.Labels?.[ownershipLabels.source]);
-  const problem = snapshot.problems.find((p) => p.key === key) ?? sources.map((file) => (file === undefined ? undefined : snapshot.problemByFile.get(file))).find((p) => p !== undefined);
-  if (problem !== undefined) {
-    const where = `${problem.file}:${String(problem.line)}:${String(problem.column)}`;
-    return outcome(key, { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}: ${problem.message}; the job's runs are kept as they are and none starts` });
-  }
-  const files = new FileObjectsOfKey(key, context, [], runs.map(({ service }) => service), undefined);
+async function removedJob(key: string, runs: readonly LiveRun[], snapshot: Snapshot, context: ReconcileContext, files: FileObjectsOfKey): Promise<ReconcileOutcome> {
+  const invalid = manifestProblemOf(key, runs.map(({ service }) => service), snapshot, 'the job\'s runs are kept as they are and none starts');
+  if (invalid !== undefined) return outcome(key, invalid);
   if (runs.length === 0) {
+    // Left behind by runs removed without them (Kargo stopped in between): found by a full sync.
     if (context.settings.prune) await files.removeUnusedIfListed([]);
     context.jobs.forget(key);
     return outcome(key, { kind: 'ready' }, { gone: true });

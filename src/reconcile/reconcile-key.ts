@@ -13,7 +13,7 @@ export function reconcileKey(key: string, snapshot: Snapshot, context: Reconcile
     case 'Network':
       return reconcileNetwork(key, snapshot, context);
     case 'GeoJob':
-      return reconcileGeoJob(key, snapshot, context);
+      return reconcileGeoJob(key, snapshot, context, listed?.files);
     case 'GeoService':
       return reconcileGeoService(key, snapshot, context, listed);
   }
