@@ -4,6 +4,10 @@ import { manifestValidators } from '../../src/core/manifest/manifest-validators.
 import { desiredStateOf } from '../../src/core/desired-state.js';
 import { renderRunSpec } from '../../src/core/render/render-job-spec.js';
 import { formatRunSlot, parseRunSlot, runServiceName } from '../../src/core/jobs/run-slot.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runKargo } from '../support/cli.js';
 
 const job = (name: string, spec: string, namespace = 'geo'): string => `apiVersion: kargo.io/v1alpha1\nkind: GeoJob\nmetadata: { name: ${name}, namespace: ${namespace} }\nspec:\n  image: busybox\n${spec}`;
 const parse = (...texts: string[]) => parseManifests(texts.map((text, index) => ({ path: `m${String(index)}.yaml`, text })), manifestValidators);
@@ -65,6 +69,22 @@ describe('GeoJob manifests', () => {
     const policy = { policy: { origin: 'policy p.yaml', defaults: { runAsRoot: false }, namespaces: new Map() } };
     const set = parseManifests([{ path: 'm.yaml', text: job('root', '  user: "0"\n') }], manifestValidators, undefined, policy);
     expect(set.problems.map((problem) => [problem.field, problem.rule])).toEqual([['spec.user', 'runAsRoot']]);
+  });
+});
+
+describe('kargo validate', () => {
+  it('counts GeoJobs and reports their problems at their line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kargo-geojob-validate-'));
+    try {
+      writeFileSync(join(dir, 'a.yaml'), job('feed', '  schedule: "0 */15 * * * *"\n  timeZone: Europe/Paris\n'));
+      expect((await runKargo(['validate', dir])).stdout).toContain('0 GeoService and 1 GeoJob manifest(s) valid in 1 file(s)');
+      writeFileSync(join(dir, 'b.yaml'), job('bad', '  schedule: "*/15 * * *"\n'));
+      const result = await runKargo(['validate', dir]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/b\.yaml:6:13: error: "\*\/15 \* \* \*" has 4 field\(s\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
