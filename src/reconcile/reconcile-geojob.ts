@@ -73,10 +73,9 @@ export async function reconcileGeoJob(
     ...outcome(key, phaseOf(job, plan, kept.map(({ state }) => state), status), {
       action: startedId !== undefined ? 'created' : removed.size > 0 ? 'deleted' : 'none',
       inProgress: underWay,
-      ...(untilNext === undefined || underWay ? {} : { requeueAfterMs: untilNext }),
+      ...(untilNext === undefined ? {} : underWay ? { requeueWithinMs: untilNext } : { requeueAfterMs: untilNext }),
       ...(startedId === undefined ? {} : { serviceId: startedId }),
     }),
-    ...(underWay && untilNext !== undefined ? { requeue: { kind: 'soon', withinMs: untilNext } } : {}),
     job: status,
     finishedRuns: finished,
   };

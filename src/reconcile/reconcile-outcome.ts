@@ -46,11 +46,13 @@ interface OutcomeFields {
   service?: Service;
   serviceId?: string;
   requeueAfterMs?: number;
+  /** With inProgress: poll no later than this (a job's next slot). */
+  requeueWithinMs?: number;
   waitingFor?: readonly string[];
 }
 
 export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId, requeueAfterMs, waitingFor } = fields;
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId, requeueAfterMs, requeueWithinMs, waitingFor } = fields;
   const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
   return {
     key,
@@ -59,7 +61,7 @@ export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): 
     changedFields,
     driftCorrected,
     gone,
-    requeue: inProgress ? { kind: 'soon' } : requeueAfterMs === undefined ? { kind: 'on-change' } : { kind: 'after', ms: requeueAfterMs },
+    requeue: inProgress ? { kind: 'soon', ...(requeueWithinMs === undefined ? {} : { withinMs: requeueWithinMs }) } : requeueAfterMs === undefined ? { kind: 'on-change' } : { kind: 'after', ms: requeueAfterMs },
     ...(withId === undefined ? {} : { service: withId }),
     ...(waitingFor === undefined ? {} : { waitingFor }),
   };
