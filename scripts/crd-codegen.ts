@@ -29,7 +29,13 @@ const header = (source: string): string =>
 export function renderTypes(schema: SchemaNode, crd: CrdSource): string {
   const { namedTypes, sameTypeAs } = crd;
   const declarations: string[] = [];
+  const imported = new Set<string>();
   const typeOf = (node: SchemaNode, path: string, depth: number): string => {
+    const foreign = crd.importedTypes?.types[path];
+    if (foreign !== undefined) {
+      imported.add(foreign);
+      return foreign;
+    }
     const alias = sameTypeAs[path];
     if (alias !== undefined) return namedTypes[alias] ?? 'unknown';
     const name = namedTypes[path];
@@ -75,7 +81,8 @@ export function renderTypes(schema: SchemaNode, crd: CrdSource): string {
     return `{\n${fields.join('')}${'  '.repeat(depth)}}`;
   };
   const root = typeOf(schema, '', 0);
-  return `${header(crd.crdPath)}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
+  const imports = imported.size === 0 || crd.importedTypes === undefined ? '' : `import type { ${[...imported].sort().join(', ')} } from '${crd.importedTypes.from}';\n`;
+  return `${header(crd.crdPath)}${imports}\n${declarations.reverse().join('\n')}\nexport type { ${root} as default };\n`;
 }
 
 /**

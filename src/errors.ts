@@ -39,6 +39,10 @@ export const ErrorCode = {
   PolicyInvalid: 'KARGO_POLICY_INVALID',
   /** The command line could not be understood. */
   Usage: 'KARGO_USAGE',
+  /** A run was asked of a GeoJob that this Kargo does not manage (404). */
+  JobNotFound: 'KARGO_JOB_NOT_FOUND',
+  /** `kargo job run` was refused by the Kargo it asked (an answer other than 202). */
+  JobRunRefused: 'KARGO_JOB_RUN_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

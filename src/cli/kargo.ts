@@ -13,7 +13,9 @@ Usage:
   kargo run [--manifests DIR] [--values FILE] [--once]
                              converge the swarm to the manifests and keep it converged
   kargo status [--server URL]
-                             show every GeoService of a running Kargo (exit 1 unless all Ready)
+                             show every object of a running Kargo (exit 1 unless all Ready)
+  kargo job run NAMESPACE/NAME [--server URL] [--token-file FILE]
+                             run a GeoJob now
   kargo validate [PATH...] [--values FILE] [--policy FILE]
                              check GeoService manifests (exit 1 when one is invalid)
   kargo diff [--manifests DIR] [--values FILE] [--policy FILE]
@@ -46,6 +48,8 @@ export function main(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv 
       return import('./commands/demo.js').then(({ demoCommand }) => demoCommand(rest, io, env));
     case 'status':
       return import('./commands/status.js').then(({ statusCommand }) => statusCommand(rest, io, env));
+    case 'job':
+      return import('./commands/job.js').then(({ jobCommand }) => jobCommand(rest, io, env));
     case 'age-recipient':
       return import('./commands/age-recipient.js').then(({ ageRecipientCommand }) => ageRecipientCommand(rest, io, env));
     case 'version':

@@ -4,8 +4,11 @@ import { changedKeys, type Snapshot } from '../core/snapshot.js';
 import { StatusStore, type StatusObserver } from './status-store.js';
 import { describeError } from '../errors.js';
 import { NetworkNames } from '../reconcile/network-names.js';
-import { liveServicesByKey, reconcileGeoService } from '../reconcile/reconcile-geoservice.js';
-import { reconcileNetwork } from '../reconcile/reconcile-network.js';
+import { liveServicesByKey } from '../reconcile/reconcile-geoservice.js';
+import { reconcileKey } from '../reconcile/reconcile-key.js';
+import { JobMemoryStore } from '../reconcile/job-memory.js';
+import { jobKeyOfRunName, jobKeysOf, serviceKeysOf } from './sync-keys.js';
+import { logOutcome } from './outcome-log.js';
 import { listOwnedFileObjects, type OwnedFileObject } from '../reconcile/file-objects.js';
 import type { ListedObjects } from '../reconcile/file-objects-of-key.js';
 import type { ReconcileContext } from '../reconcile/reconcile-context.js';
@@ -18,7 +21,6 @@ import { networkOwnerKey } from '../core/diff/plan-networks.js';
 import { kindOfKey } from '../core/object-key.js';
 import { isReady } from '../core/status/object-status.js';
 import { ExponentialBackoff } from './backoff.js';
-import { logOutcome } from './outcome-log.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 import { inNamespaceScope } from '../core/namespace-scope.js';
 
@@ -114,6 +116,8 @@ export class Controller {
       writes: new WriteGuard(now),
       removals: new WriteGuard(now, 12),
       statusOf: (key) => this.statuses.get(key),
+      jobs: new JobMemoryStore(),
+      clock,
     };
   }
 
@@ -169,22 +173,18 @@ export class Controller {
     } finally {
       this.touchedDuringListing.delete(touched);
     }
-    // A key that owns only configs or secrets (its service removed without them) is reconciled too, to remove them.
-    const keys = new Set([...(this.snapshot?.desired.keys() ?? []), ...(this.snapshot?.protectedKeys ?? []), ...files.map((file) => file.owner)]);
-    for (const service of all) {
-      const key = service.Spec.Labels?.[ownershipLabels.geoService];
-      if (key === undefined || !isManagedByKargo(service.Spec.Labels)) continue;
-      keys.add(key);
-      if (service.Spec.Name !== undefined) this.keysByName.set(service.Spec.Name, key);
-    }
+    const found = serviceKeysOf(this.snapshot, all, files);
+    for (const [name, key] of found.names) this.keysByName.set(name, key);
     const wantedNetworks = [...(this.snapshot?.networks.keys() ?? [])];
     const ownedNetworks = networks.filter((network) => isManagedByKargo(network.Labels ?? undefined)).map(networkOwnerKey);
-    const services = [...keys].filter((key) => this.inScope(key) && kindOfKey(key) === 'GeoService');
-    for (const [key, listed] of liveServicesByKey(all, services)) {
+    const services = found.keys.filter((key) => this.inScope(key));
+    // GeoJobs go with the services: their runs join the same networks.
+    const jobs = jobKeysOf(this.snapshot, all, files).filter((key) => this.inScope(key));
+    for (const [key, listed] of [...liveServicesByKey(all, services), ...jobs.map((job): [string, Service[]] => [job, []])]) {
       // A reconcile in flight or done during the listing may have written since: not this listing's to tell.
       if (!touched.has(key) && !this.queue.isProcessing(key)) this.listed.set(key, { services: listed, files: files.filter((file) => file.owner === key) });
     }
-    const stages = [wantedNetworks, services, ownedNetworks.filter((key) => !wantedNetworks.includes(key))];
+    const stages = [wantedNetworks, [...services, ...jobs], ownedNetworks.filter((key) => !wantedNetworks.includes(key))];
     for (const stage of stages) await this.reconcileAll(stage.filter((key) => this.inScope(key)));
   }
 
@@ -217,10 +217,18 @@ export class Controller {
   serviceChanged(serviceName: string | undefined): void {
     // A service that left a network may free one that waits to be removed.
     for (const network of this.networksInUse) this.queue.add(network);
-    const key = serviceName === undefined ? undefined : this.keysByName.get(serviceName);
+    const key = serviceName === undefined ? undefined : (this.keysByName.get(serviceName) ?? jobKeyOfRunName(serviceName));
     if (key === undefined || !this.inScope(key)) return;
     this.touch(key);
     this.queue.add(key);
+  }
+
+  /** Asks for a run of a GeoJob now (kargo job run); false when no such GeoJob is wanted. */
+  requestRun(key: string): boolean {
+    if (this.snapshot?.jobs.has(key) !== true || !this.inScope(key)) return false;
+    this.context.jobs.request(key, this.context.clock());
+    this.queue.add(key);
+    return true;
   }
 
   /** Nothing queued, nothing in flight, no rollout being followed (failed keys waiting to retry do not count). */
@@ -269,10 +277,9 @@ export class Controller {
     try {
       const listed = this.listed.get(key);
       this.listed.delete(key);
-      const isNetwork = kindOfKey(key) === 'Network';
       // Listed before the reconcile: a service event while it runs queues it again (see serviceChanged).
-      if (isNetwork) this.networksInUse.add(key);
-      const outcome = isNetwork ? await reconcileNetwork(key, snapshot, this.context) : await reconcileGeoService(key, snapshot, this.context, listed);
+      if (kindOfKey(key) === 'Network') this.networksInUse.add(key);
+      const outcome = await reconcileKey(key, snapshot, this.context, listed);
       if (!waitsForServices(outcome)) this.networksInUse.delete(key);
       const seconds = (performance.now() - started) / 1000;
       this.failures.forget(key);
@@ -306,7 +313,7 @@ export class Controller {
       return;
     }
     this.polling.add(key);
-    this.queue.addAfter(key, this.progress.next(key));
+    this.queue.addAfter(key, Math.min(this.progress.next(key), outcome.requeue.withinMs ?? Number.POSITIVE_INFINITY));
   }
 
   private markSynced(key: string): void {

@@ -54,7 +54,7 @@ export class StatusStore implements StatusReader {
       return;
     }
     const service = outcome.service;
-    const labels = (snapshot.desired.get(key)?.spec.Labels ?? snapshot.networks.get(key)?.spec.Labels) ?? {};
+    const labels = (snapshot.desired.get(key)?.spec.Labels ?? snapshot.networks.get(key)?.spec.Labels ?? snapshot.jobs.get(key)?.template.Labels) ?? {};
     const now = this.clock().toISOString();
     const update = service?.UpdateStatus?.State === undefined ? undefined : { state: service.UpdateStatus.State, ...optional('message', service.UpdateStatus.Message) };
     this.set(
@@ -69,6 +69,7 @@ export class StatusStore implements StatusReader {
         ...optional('updateStatus', update),
         ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
         ...optional('sourceFile', labels[ownershipLabels.source]),
+        ...optional('job', outcome.job ?? previous?.job),
       },
       previous,
     );

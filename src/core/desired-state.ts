@@ -6,6 +6,7 @@ import { renderFileMounts } from './render/file-objects.js';
 import { dependencyKeys } from './manifest/dependencies.js';
 import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-network-spec.js';
 import { networkKeysOf } from './render/network-attachments.js';
+import { renderJob, type DesiredJob } from './render/render-job-spec.js';
 import type { DesiredService, PlanPolicy } from './diff/plan-changes.js';
 import type { DesiredNetwork } from './diff/plan-networks.js';
 import { formatKey, kindOfKey, parseKey } from './object-key.js';
@@ -19,10 +20,11 @@ export interface SourceProtection {
   readonly unidentifiedFiles: ReadonlySet<string>;
 }
 
-/** Desired services and networks, and the keys and files that must be left alone, from one set of manifests. */
+/** Desired services, networks and jobs, and the keys and files that must be left alone, from one set of manifests. */
 export interface DesiredState extends SourceProtection {
   readonly desired: DesiredService[];
   readonly networks: DesiredNetwork[];
+  readonly jobs: DesiredJob[];
 }
 
 /** A manifest file's path relative to the manifests root: what the io.kargo.source label holds. */
@@ -48,12 +50,14 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
       suspended: resource.spec.suspend === true,
     };
   });
+  const jobs = set.jobs.map((job) => renderJob(job, { revision, sourceFile: relative(job.source.file) }));
   const declared = set.networks.map(({ key, resource, source }) => ({ key, spec: renderNetworkSpec(resource, { revision, sourceFile: relative(source.file) }) }));
   const problemKeys = set.problems.flatMap((problem) => (problem.key === undefined ? [] : [problem.key]));
   // The default network of a namespace with a broken manifest stays: its service may still join it.
   const defaultNetworksKept = problemKeys.flatMap((key) => (kindOfKey(key) === 'GeoService' ? [formatKey('Network', parseKey(key).namespace, defaultNetworkName)] : []));
   return {
     desired,
+    jobs,
     networks: [...declared, ...implicitNetworks(set, new Set([...declared.map((network) => network.key), ...problemKeys]), revision)],
     protectedKeys: new Set([...problemKeys, ...defaultNetworksKept]),
     protectedFiles: new Set(set.problems.map((problem) => relative(problem.file))),
@@ -62,11 +66,12 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
 }
 
 /**
- * The default network of each namespace one of whose GeoServices joins it (names no network, or
+ * The default network of each namespace one of whose GeoServices or GeoJobs joins it (names no network, or
  * `default`), unless a Network manifest declares it (even a broken one: that one is protected).
  */
 function implicitNetworks(set: ManifestSet, declared: ReadonlySet<string>, revision: string): DesiredNetwork[] {
-  const joined = new Set(set.manifests.flatMap(({ resource }) => networkKeysOf(resource.spec.networks, resource.metadata.namespace)));
+  const workloads = [...set.manifests.map(({ resource }) => resource), ...set.jobs.map(({ workload }) => workload)];
+  const joined = new Set(workloads.flatMap((resource) => networkKeysOf(resource.spec.networks, resource.metadata.namespace)));
   return [...joined]
     .filter((key) => !declared.has(key) && parseKey(key).name === defaultNetworkName)
     .sort()

@@ -2,10 +2,10 @@
  * The identity of an object Kargo reconciles: a kind, a namespace and a name. Its text form is
  * the work-queue key, the status API's key and what ownership labels hold. A GeoService's text
  * stays `namespace/name`, as it always was (labels on running services carry it); other kinds
- * are prefixed with their kind, `Network/namespace/name`. Names never contain '/', so the two
+ * are prefixed with their kind, `Network/namespace/name`, `GeoJob/namespace/name`. Names never contain '/', so the two
  * forms cannot be confused.
  */
-export type ObjectKind = 'GeoService' | 'Network';
+export type ObjectKind = 'GeoService' | 'Network' | 'GeoJob';
 
 export interface ObjectKey {
   readonly kind: ObjectKind;
@@ -13,7 +13,7 @@ export interface ObjectKey {
   readonly name: string;
 }
 
-export const objectKinds: readonly ObjectKind[] = ['GeoService', 'Network'];
+export const objectKinds: readonly ObjectKind[] = ['GeoService', 'Network', 'GeoJob'];
 
 /** The text form of a key (see above). */
 export function formatKey(kind: ObjectKind, namespace: string, name: string): string {

@@ -6,15 +6,17 @@ import type { ObjectStatus } from '../core/status/object-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 import type { StatusReader } from '../controller/status-store.js';
 import { kindOfKey, parseKey } from '../core/object-key.js';
+import { JobMetrics } from './job-metrics.js';
 
 /** The controller name in controller-runtime's metrics. */
 export const controllerName = 'geoservice';
 
 /** The `controller` label of each kind's reconciles, as controller-runtime has one controller per kind (the work queue is shared: its name stays "geoservice"). */
-const reconcilers = ['geoservice', 'network'] as const;
+const reconcilers = ['geoservice', 'network', 'geojob'] as const;
 
 function reconcilerOf(key: string): (typeof reconcilers)[number] {
-  return kindOfKey(key) === 'Network' ? 'network' : 'geoservice';
+  const kind = kindOfKey(key);
+  return kind === 'Network' ? 'network' : kind === 'GeoJob' ? 'geojob' : 'geoservice';
 }
 
 const reconcileResults = ['success', 'error', 'requeue', 'requeue_after'] as const;
@@ -45,6 +47,7 @@ export class KargoMetrics {
   private readonly manifestErrors: Gauge;
   private readonly sourceRevision: Gauge<'revision'>;
   private readonly lastSync: Gauge;
+  private readonly jobs: JobMetrics;
   private queue: WorkQueue | undefined;
   private statuses: StatusReader | undefined;
 
@@ -94,7 +97,7 @@ export class KargoMetrics {
     });
     new Gauge({
       name: 'kargo_object_condition',
-      help: 'Condition of every object Kargo manages, by kind (GeoService, Network): 1 for its current status, 0 for the others',
+      help: 'Condition of every object Kargo manages, by kind (GeoService, Network, GeoJob): 1 for its current status, 0 for the others',
       labelNames: ['kind', 'namespace', 'name', 'type', 'status'],
       registers,
       collect() {
@@ -123,6 +126,7 @@ export class KargoMetrics {
     this.manifestErrors = new Gauge({ name: 'kargo_manifest_errors', help: 'Problems in the manifests as last read', registers });
     this.sourceRevision = new Gauge({ name: 'kargo_source_revision_info', help: 'The source revision last read (value always 1)', labelNames: ['revision'], registers });
     this.lastSync = new Gauge({ name: 'kargo_last_sync_timestamp_seconds', help: 'Unix time of the last finished full sync', registers });
+    this.jobs = new JobMetrics(this.registry, statuses);
     const buildInfo = new Gauge({ name: 'kargo_build_info', help: 'Kargo\'s version (value always 1)', labelNames: ['version'], registers });
     buildInfo.set({ version }, 1);
   }
@@ -176,6 +180,7 @@ export class KargoMetrics {
     const controller = reconcilerOf(outcome.key);
     this.reconcileTotal.inc({ controller, result });
     this.reconcileTime.observe({ controller }, seconds);
+    this.jobs.reconciled(outcome);
     if (!outcome.driftCorrected) return;
     const { namespace, name } = parseKey(outcome.key);
     this.driftCorrections.inc({ namespace, name });
@@ -183,6 +188,7 @@ export class KargoMetrics {
 
   private statusChanged(status: ObjectStatus, previous: ObjectStatus | undefined): void {
     if (previous === undefined) {
+      this.jobs.statusAdded(status);
       if (status.kind !== 'GeoService') return;
       this.driftCorrections.inc({ namespace: status.namespace, name: status.name }, 0);
       return;
@@ -196,6 +202,7 @@ export class KargoMetrics {
   }
 
   private statusRemoved(key: string): void {
+    this.jobs.statusRemoved(key);
     const { kind, namespace, name } = parseKey(key);
     if (kind === 'GeoService') this.driftCorrections.remove({ namespace, name });
   }

@@ -1,12 +1,14 @@
 import type { FileObjectKind } from '../core/manifest/file-references.js';
 import type { DesiredFileObject } from '../core/render/file-objects.js';
 import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
+import { fileOwnerLabel } from '../core/render/file-objects.js';
+import { parseKey } from '../core/object-key.js';
 import type { ServiceSpec } from '../core/swarm/engine-api.js';
 import { describeError } from '../errors.js';
 import type { SwarmPort } from './swarm-port.js';
 import type { WriteGuard } from './write-guard.js';
 
-/** A config or secret Kargo created, and the GeoService (key) it was created for. */
+/** A config or secret Kargo created, and the GeoService or GeoJob (key) it was created for. */
 export interface OwnedFileObject {
   readonly kind: FileObjectKind;
   readonly id: string;
@@ -22,14 +24,18 @@ export interface FileObjectsBlocked {
 
 const kinds: readonly FileObjectKind[] = ['config', 'secret'];
 
-/** Kargo's configs and secrets, of one GeoService or of all: one listing per kind. */
+/** Kargo's configs and secrets, of one GeoService or GeoJob (by key) or of all: one listing per kind. */
 export async function listOwnedFileObjects(swarm: SwarmPort, key?: string): Promise<OwnedFileObject[]> {
-  const label = [`${ownershipLabels.managedBy}=kargo`, ...(key === undefined ? [] : [`${ownershipLabels.geoService}=${key}`])];
+  const owner = key === undefined ? undefined : parseKey(key);
+  const ownerLabel = owner === undefined ? [] : [`${fileOwnerLabel(owner.kind === 'GeoJob' ? 'GeoJob' : 'GeoService')}=${owner.namespace}/${owner.name}`];
+  const label = [`${ownershipLabels.managedBy}=kargo`, ...ownerLabel];
   const lists = await Promise.all(kinds.map(async (kind) => ({ kind, objects: await swarm.listFileObjects(kind, { label }) })));
   return lists.flatMap(({ kind, objects }) =>
     objects.flatMap((object) => {
-      const owner = object.Spec.Labels?.[ownershipLabels.geoService];
-      return owner === undefined || !isManagedByKargo(object.Spec.Labels) ? [] : [{ kind, id: object.ID, name: object.Spec.Name, owner }];
+      const labels = object.Spec.Labels;
+      const job = labels?.[ownershipLabels.geoJob];
+      const ownerKey = labels?.[ownershipLabels.geoService] ?? (job === undefined ? undefined : `GeoJob/${job}`);
+      return ownerKey === undefined || !isManagedByKargo(labels) ? [] : [{ kind, id: object.ID, name: object.Spec.Name, owner: ownerKey }];
     }),
   );
 }

@@ -3,6 +3,7 @@ import type { NetworkNames } from './network-names.js';
 import type { RolloutMemory } from './rollout-memory.js';
 import type { SwarmPort } from './swarm-port.js';
 import type { WriteGuard } from './write-guard.js';
+import type { JobMemoryStore } from './job-memory.js';
 
 /** Settings that hold for every reconcile. */
 export interface ReconcileSettings {
@@ -23,4 +24,8 @@ export interface ReconcileContext {
   readonly removals: WriteGuard;
   /** Other objects' statuses, for what waits on them (spec.dependsOn). */
   readonly statusOf: StatusLookup;
+  /** What this process remembers of GeoJobs (slots skipped, requests to run now, last results). */
+  readonly jobs: JobMemoryStore;
+  /** The time schedules are read at. */
+  readonly clock: () => Date;
 }

@@ -236,14 +236,14 @@ function asRolledBack(service: Service): Service {
  * Why a key with no valid manifest must be left alone: its manifest is in the source but broken
  * (the key was read from it), or the file its service came from no longer parses.
  */
-function manifestProblemOf(key: string, services: readonly Service[], snapshot: Snapshot): Phase | undefined {
+export function manifestProblemOf(key: string, services: readonly Service[], snapshot: Snapshot, held = 'the service is kept as it is'): Phase | undefined {
   const sources = services.map((service) => service.Spec.Labels?.[ownershipLabels.source]);
   const problem =
     snapshot.problems.find((p) => p.key === key) ??
     sources.map((file) => (file === undefined ? undefined : snapshot.problemByFile.get(file))).find((p) => p !== undefined);
   if (problem === undefined) return undefined;
   const where = `${problem.file}:${String(problem.line)}:${String(problem.column)}`;
-  return { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}: ${problem.message}; the service is kept as it is` };
+  return { kind: 'stalled', reason: 'ManifestInvalid', message: `${where}: ${problem.message}; ${held}` };
 }
 
 /**

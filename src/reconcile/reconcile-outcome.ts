@@ -1,5 +1,6 @@
 import type { Phase } from '../core/status/object-status.js';
 import type { Service } from '../core/swarm/engine-api.js';
+import type { JobStatus, RunResult } from '../core/status/job-status.js';
 
 /** What one reconcile did and saw; the controller turns it into status, metrics, logs and requeues. */
 export interface ReconcileOutcome {
@@ -18,15 +19,19 @@ export interface ReconcileOutcome {
   /** Keys this one waits for (the Networks a service joins): the controller queues them. */
   readonly waitingFor?: readonly string[];
   readonly service?: Service;
+  /** A GeoJob's runs: last results, the active run, the next slot. */
+  readonly job?: JobStatus;
+  /** A GeoJob's runs seen finished for the first time by this reconcile (metrics count them). */
+  readonly finishedRuns?: readonly RunResult[];
 }
 
 /**
- * `soon`: something is under way (a rollout, a task start, a network to appear), polled at growing
- * intervals, and `run --once` waits for it; `after`: a held write's backoff, not waited for;
+ * `soon`: something is under way (a rollout, a task start, a network to appear, a job's run), polled
+ * at growing intervals (but within `withinMs`, a job's next slot), and `run --once` waits for it; `after`: a held write's backoff, not waited for;
  * `on-change`: only a snapshot, a Docker event or a resync brings the key back, which is all a
  * settled or Stalled object needs.
  */
-export type Requeue = { readonly kind: 'soon' } | { readonly kind: 'after'; readonly ms: number } | { readonly kind: 'on-change' };
+export type Requeue = { readonly kind: 'soon'; readonly withinMs?: number } | { readonly kind: 'after'; readonly ms: number } | { readonly kind: 'on-change' };
 
 export function serviceOf(service: Service | undefined): { service?: Service } {
   return service === undefined ? {} : { service };
@@ -41,11 +46,13 @@ interface OutcomeFields {
   service?: Service;
   serviceId?: string;
   requeueAfterMs?: number;
+  /** With inProgress: poll no later than this (a job's next slot). */
+  requeueWithinMs?: number;
   waitingFor?: readonly string[];
 }
 
 export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): ReconcileOutcome {
-  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId, requeueAfterMs, waitingFor } = fields;
+  const { action = 'none', changedFields = [], driftCorrected = false, gone = false, inProgress = false, service, serviceId, requeueAfterMs, requeueWithinMs, waitingFor } = fields;
   const withId = service ?? (serviceId === undefined ? undefined : ({ ID: serviceId, Version: { Index: 0 }, Spec: {} } satisfies Service));
   return {
     key,
@@ -54,7 +61,7 @@ export function outcome(key: string, phase: Phase, fields: OutcomeFields = {}): 
     changedFields,
     driftCorrected,
     gone,
-    requeue: inProgress ? { kind: 'soon' } : requeueAfterMs === undefined ? { kind: 'on-change' } : { kind: 'after', ms: requeueAfterMs },
+    requeue: inProgress ? { kind: 'soon', ...(requeueWithinMs === undefined ? {} : { withinMs: requeueWithinMs }) } : requeueAfterMs === undefined ? { kind: 'on-change' } : { kind: 'after', ms: requeueAfterMs },
     ...(withId === undefined ? {} : { service: withId }),
     ...(waitingFor === undefined ? {} : { waitingFor }),
   };

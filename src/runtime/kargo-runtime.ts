@@ -74,7 +74,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
   if (git !== undefined) git.onTick(() => refreshes.request());
   if (served !== undefined) {
     const { createStatusServer, listen } = await import('../adapters/http/status-server.js');
-    const writes = options.webhookSecret === undefined ? undefined : { secret: options.webhookSecret, requestRefresh: () => refreshes.request() };
+    const writes = options.webhookSecret === undefined ? undefined : { secret: options.webhookSecret, requestRefresh: () => refreshes.request(), requestRun: (key: string) => operator.controller.requestRun(key) };
     server = createStatusServer(operator.statusSource(), served.metrics.registry, { logger: options.logger, ...(writes === undefined ? {} : { writes }) });
     port = await listen(server, served.address);
     options.logger.info({ listen: served.address, port }, `serving /metrics, /healthz, /readyz and /api/v1 on port ${String(port)}`);

@@ -160,7 +160,7 @@ const fieldRows: readonly FieldRow[] = [
   {
     field: 'kind',
     valid: { kind: 'GeoService' },
-    invalid: [bad({ kind: undefined }, 'kind', 'missing required field "kind" (use GeoService or Network)'), bad({ kind: 5 }, 'kind', 'must be GeoService or Network, not 5')],
+    invalid: [bad({ kind: undefined }, 'kind', 'missing required field "kind" (use GeoService, Network or GeoJob)'), bad({ kind: 5 }, 'kind', 'must be GeoService, Network or GeoJob, not 5')],
   },
   {
     field: 'metadata',
@@ -719,7 +719,7 @@ describe('GeoService documents and files', () => {
     const text = ['apiVersion: kargo.io/v1alpha1', 'kind: Geoservice', 'metadata: { name: web }', 'spec: { image: x }'].join('\n');
     const set = parse({ path: 'm.yaml', text });
     expect(set.ignored).toEqual([]);
-    expect(set.problems.map((problem) => [problem.line, problem.column, problem.field, problem.message])).toEqual([[2, 7, 'kind', 'must be GeoService or Network, not "Geoservice"']]);
+    expect(set.problems.map((problem) => [problem.line, problem.column, problem.field, problem.message])).toEqual([[2, 7, 'kind', 'must be GeoService, Network or GeoJob, not "Geoservice"']]);
   });
 
   it('still loads the valid document of a file whose other document is broken', () => {

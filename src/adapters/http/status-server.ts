@@ -6,7 +6,7 @@ import type { IgnoredDocument, ManifestProblem } from '../../core/manifest/manif
 import type { ObjectStatus } from '../../core/status/object-status.js';
 import { describeError, ErrorCode } from '../../errors.js';
 import { formatKey, type ObjectKind } from '../../core/object-key.js';
-import { errorReply, handleWrite, writePaths, type Reply, type WriteAccess } from './write-endpoints.js';
+import { errorReply, handleRunRequest, handleWrite, runPathOf, writePaths, type Reply, type WriteAccess } from './write-endpoints.js';
 
 /** What the server shows; the operator provides it. */
 export interface StatusSource {
@@ -17,7 +17,7 @@ export interface StatusSource {
   ignoredDocuments(): readonly IgnoredDocument[];
 }
 
-/** The list answer of `GET /api/v1/geoservices`, `/api/v1/networks` and `/api/v1/objects` (every kind). */
+/** The list answer of `GET /api/v1/geoservices`, `/api/v1/networks`, `/api/v1/geojobs` and `/api/v1/objects` (every kind). */
 export interface ObjectStatusList {
   readonly revision: string | null;
   readonly ready: boolean;
@@ -79,9 +79,9 @@ async function route(request: IncomingMessage, source: StatusSource, registry: R
     const readiness = source.readiness();
     return { status: readiness.ready ? 200 : 503, body: readiness };
   }
-  const list = /^\/api\/v1\/(geoservices|networks|objects)$/.exec(path);
+  const list = /^\/api\/v1\/(geoservices|networks|geojobs|objects)$/.exec(path);
   if (method === 'GET' && list !== null) return { status: 200, body: listOf(source, kindOfCollection(list[1])) };
-  const one = /^\/api\/v1\/(geoservices|networks)\/([^/]+)\/([^/]+)$/.exec(path);
+  const one = /^\/api\/v1\/(geoservices|networks|geojobs)\/([^/]+)\/([^/]+)$/.exec(path);
   if (method === 'GET' && one !== null) {
     const kind = kindOfCollection(one[1]) ?? 'GeoService';
     const key = formatKey(kind, decodeURIComponent(one[2] ?? ''), decodeURIComponent(one[3] ?? ''));
@@ -89,12 +89,15 @@ async function route(request: IncomingMessage, source: StatusSource, registry: R
     return status === undefined ? { status: 404, body: { error: `no ${kind} ${key}` } } : { status: 200, body: status };
   }
   if (method === 'POST' && writePaths.has(path)) return handleWrite(request, path, writes);
+  const run = runPathOf(path);
+  if (method === 'POST' && run !== undefined) return handleRunRequest(request, formatKey('GeoJob', run.namespace, run.name), writes);
   return { status: 404, body: { error: `no route for ${method} ${url.pathname}` } };
 }
 
 /** The kind a collection of the API lists; undefined for `objects`, every kind. */
 function kindOfCollection(collection: string | undefined): ObjectKind | undefined {
-  return collection === 'geoservices' ? 'GeoService' : collection === 'networks' ? 'Network' : undefined;
+  const kinds: Record<string, ObjectKind> = { geoservices: 'GeoService', networks: 'Network', geojobs: 'GeoJob' };
+  return collection === undefined ? undefined : kinds[collection];
 }
 
 function listOf(source: StatusSource, kind: ObjectKind | undefined): ObjectStatusList {

@@ -18,6 +18,27 @@ export interface WriteAccess {
   readonly secret: string;
   /** Asks for a fetch and returns at once: the caller throttles and coalesces. */
   requestRefresh(): void;
+  /** Asks for a run of a GeoJob (by key) now; false when there is no such GeoJob. */
+  requestRun?(key: string): boolean;
+}
+
+/** `POST /api/v1/geojobs/{namespace}/{name}/run`: the namespace and name, or undefined for another path. */
+export function runPathOf(path: string): { namespace: string; name: string } | undefined {
+  const match = /^\/api\/v1\/geojobs\/([^/]+)\/([^/]+)\/run$/.exec(path);
+  return match === null ? undefined : { namespace: decodeURIComponent(match[1] ?? ''), name: decodeURIComponent(match[2] ?? '') };
+}
+
+/**
+ * `POST /api/v1/geojobs/{namespace}/{name}/run` (kargo job run): a run of the GeoJob now, behind
+ * the same bearer token as the refresh endpoint. 202 once asked; the run starts at the job's next
+ * reconcile, under its concurrency policy (with Forbid, after the active run).
+ */
+export async function handleRunRequest(request: IncomingMessage, key: string, access: WriteAccess | undefined): Promise<Reply> {
+  if (access === undefined) return errorReply(403, ErrorCode.WebhookDisabled, 'POST …/run is off: start Kargo with --webhook-secret-file FILE (or KARGO_WEBHOOK_SECRET_FILE) to turn it on');
+  if (!bearerHolds(request.headers, access.secret)) return errorReply(401, ErrorCode.Unauthorized, 'needs Authorization: Bearer <the webhook secret>', { 'www-authenticate': 'Bearer realm="kargo"' });
+  if ((await readBody(request, maxBodyBytes)) === 'too-large') return tooLarge;
+  if (access.requestRun?.(key) !== true) return errorReply(404, ErrorCode.JobNotFound, `no GeoJob ${key} is managed here`);
+  return { status: 202, body: { accepted: true, key, message: 'the run starts at the job\'s next reconcile; watch /api/v1/geojobs' } };
 }
 
 /** A push event is a few KiB to a few hundred (GitHub caps its payloads at 25 MB, with the commits listed). */

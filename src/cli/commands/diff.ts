@@ -65,7 +65,7 @@ export async function diffCommand(argv: readonly string[], io: CliIo, env: NodeJ
   // Another Kargo's services are not orphans of this one; a foreign service of a wanted name is still a conflict.
   const services = live.services.filter((service) => !isManagedByKargo(service.Spec.Labels) || inNamespaceScope(ownerKey(service), scope));
   const networks = live.networks.filter((network) => !isManagedByKargo(network.Labels ?? undefined) || inNamespaceScope(networkOwnerKey(network), scope));
-  const planned = planCluster(state, { ...live, services, networks, everyService: live.services }, planPolicyOf(state, state.desired.length === 0, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
+  const planned = planCluster(state, { ...live, services, networks, everyService: live.services }, planPolicyOf(state, state.desired.length === 0 && state.jobs.length === 0, { prune: !values['no-prune'], allowEmpty: values['allow-empty'] }));
   const { plan, masked } = values['show-secrets'] ? { plan: planned, masked: false } : maskCredentials(planned);
   if (values.output === 'json') {
     io.stdout.write(`${JSON.stringify(planReport(plan, set.problems.length), null, 2)}\n`);
@@ -84,6 +84,7 @@ function inScope(state: DesiredState, scope: NamespaceScope): DesiredState {
     ...state,
     desired: state.desired.filter((service) => inNamespaceScope(service.key, scope)),
     networks: state.networks.filter((network) => inNamespaceScope(network.key, scope)),
+    jobs: state.jobs.filter((job) => inNamespaceScope(job.key, scope)),
   };
 }
 

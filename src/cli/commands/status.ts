@@ -5,12 +5,13 @@ import { ErrorCode, KargoError, describeError } from '../../errors.js';
 import { ExitCode, type CliIo } from '../cli-io.js';
 import { handleCommonFlags } from '../common-flags.js';
 import { paint, type Style } from '../terminal-style.js';
+import { formatJobRows } from './status-jobs.js';
 
 export const defaultServer = 'http://127.0.0.1:9469';
 
 export const statusUsage = `Usage: kargo status [--server URL] [--output table|json]
 
-Shows every object (GeoService, Network) that a running Kargo manages: ready or not, replicas,
+Shows every object (GeoService, Network, GeoJob) that a running Kargo manages: ready or not, replicas,
 revision, age of its current state and why. Reads the status API of the Kargo at --server (default ${defaultServer},
 env KARGO_SERVER). Exit code: 0 when all are Ready, 1 otherwise, 2 usage error.
 `;
@@ -53,6 +54,7 @@ export function formatStatusTable(list: ObjectStatusList, now: Date, style: Styl
     return status === undefined ? line(row) : colour(status, line(row));
   })];
   if (list.items.length === 0) lines.push(style.dim('(nothing managed)'));
+  lines.push(...formatJobRows(list.items, now));
   for (const problem of list.manifestErrors) lines.push(style.red(`manifest error: ${problem.file}:${String(problem.line)}:${String(problem.column)}: ${problem.message}${problem.field === '' ? '' : ` (${problem.field})`}`));
   const ready = list.items.filter(isReady).length;
   lines.push(style.dim(`${String(ready)}/${String(list.items.length)} ready at revision ${list.revision ?? 'unknown'}${list.ready ? '' : '; Kargo itself is not ready'}`));
@@ -62,7 +64,7 @@ export function formatStatusTable(list: ObjectStatusList, now: Date, style: Styl
 function rowOf(status: ObjectStatus, now: Date): string[] {
   const ready = conditionOf(status, 'Ready');
   const current = status.conditions.find((condition) => condition.status === 'True');
-  const replicas = status.desiredTasks === undefined ? '-' : `${String(status.runningTasks ?? 0)}/${String(status.desiredTasks)}`;
+  const replicas = status.job !== undefined ? `${String(status.job.active.length)} run${status.job.active.length === 1 ? '' : 's'}` : status.desiredTasks === undefined ? '-' : `${String(status.runningTasks ?? 0)}/${String(status.desiredTasks)}`;
   const since = ready?.lastTransitionTime === undefined ? undefined : new Date(ready.lastTransitionTime);
   return [
     status.kind,

@@ -66,9 +66,7 @@ export function formatValidation(set: ManifestSet, colour: boolean): string {
     ),
   ];
   const invalidFiles = new Set(set.problems.map((p) => p.file)).size;
-  const summary =
-    set.problems.length === 0
-      ? style.green(`${set.manifests.length} GeoService manifest(s) valid in ${set.files.length} file(s)`)
-      : style.red(`${set.problems.length} problem(s) in ${invalidFiles} file(s); ${set.manifests.length} GeoService manifest(s) valid`);
+  const valid = `${set.manifests.length} GeoService${set.jobs.length === 0 ? '' : ` and ${set.jobs.length} GeoJob`} manifest(s) valid`;
+  const summary = set.problems.length === 0 ? style.green(`${valid} in ${set.files.length} file(s)`) : style.red(`${set.problems.length} problem(s) in ${invalidFiles} file(s); ${valid}`);
   return `${[...lines, summary].join('\n')}\n`;
 }

@@ -78,8 +78,9 @@ export function planChanges(desired: readonly DesiredService[], live: LiveState,
   const steps: PlanStep[] = desired.map((want) => planDesired(want, byName.get(want.spec.Name), context));
   const wanted = new Set(desired.map((want) => want.key));
   const wantedNames = new Set(desired.map((want) => want.spec.Name));
+  // A GeoJob's run services are its own (plan-jobs.ts): never a GeoService's orphans.
   const orphans = live.services.filter(
-    (service) => isManagedByKargo(service.Spec.Labels) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
+    (service) => isManagedByKargo(service.Spec.Labels) && !isJobRun(service) && !wanted.has(ownerKey(service)) && !wantedNames.has(service.Spec.Name ?? ''),
   );
   const pruneRefused = policy.prune && orphans.length > 0 ? pruneRefusal(policy) : undefined;
   for (const service of orphans) steps.push(planOrphan(service, policy, pruneRefused));
@@ -132,4 +133,9 @@ function planOrphan(service: Service, policy: PlanPolicy, pruneRefused: string |
 /** The GeoService key an owned service carries in its labels. */
 export function ownerKey(service: Service): string {
   return service.Spec.Labels?.[ownershipLabels.geoService] ?? service.Spec.Name ?? service.ID;
+}
+
+/** Whether a service is a run of a GeoJob. */
+export function isJobRun(service: Service): boolean {
+  return service.Spec.Labels?.[ownershipLabels.geoJob] !== undefined;
 }

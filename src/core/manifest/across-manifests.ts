@@ -1,6 +1,6 @@
-import { formatKey } from '../object-key.js';
+import { formatKey, kindOfKey } from '../object-key.js';
 import { formatFieldPath } from './field-path.js';
-import { ManifestProblemCode, type LoadedManifest, type LoadedNetwork, type ManifestProblem, type SourceLocation } from './manifest-set.js';
+import { ManifestProblemCode, type LoadedJob, type LoadedManifest, type LoadedNetwork, type ManifestProblem, type SourceLocation } from './manifest-set.js';
 import { publishedPorts } from './semantic-rules.js';
 import { checkDependencies } from './dependencies.js';
 
@@ -13,7 +13,11 @@ export type Located<T> = T & {
   readonly fieldLocations: ReadonlyMap<string, SourceLocation>;
 };
 
-export type Candidate = Located<LoadedManifest>;
+/**
+ * A GeoService, or a GeoJob as the workload it runs (`resource`, see workloadOf) with its manifest
+ * in `job`: the rules between manifests and the file reader see both the same way.
+ */
+export type Candidate = Located<LoadedManifest> & { readonly job?: LoadedJob['resource'] };
 export type NetworkCandidate = Located<LoadedNetwork>;
 
 /** The name by which a GeoService joins its namespace's default network. */
@@ -49,7 +53,7 @@ function checkDuplicates(group: readonly (Candidate | NetworkCandidate)[], probl
     if (same.length < 2) continue;
     for (const candidate of same) {
       const others = same.filter((other) => other !== candidate).map((other) => where(other.source));
-      problems.push({ ...locate(candidate, 'metadata.name'), code: ManifestProblemCode.DuplicateName, field: 'metadata.name', key, message: `${candidate.resource.kind} ${key} is also defined at ${others.join(', ')}` });
+      problems.push({ ...locate(candidate, 'metadata.name'), code: ManifestProblemCode.DuplicateName, field: 'metadata.name', key, message: `${kindOfKey(key)} ${key} is also defined at ${others.join(', ')}` });
       rejected.add(candidate);
     }
   }

@@ -1,6 +1,7 @@
 import type { FileContent } from './file-references.js';
 import type { GeoService } from './geoservice.generated.js';
 import type { Network } from './network.generated.js';
+import type { GeoJob } from './geojob.generated.js';
 
 /** Where something is written: file, 1-based line and column. */
 export interface SourceLocation {
@@ -92,11 +93,25 @@ export interface LoadedNetwork {
   readonly source: SourceLocation;
 }
 
+/**
+ * A valid GeoJob and where it came from. `workload` is the GeoService-shaped view of its container
+ * fields (see workloadOf): what the checks, the file reader and rendering share with GeoServices.
+ */
+export interface LoadedJob {
+  /** `GeoJob/namespace/name`. */
+  readonly key: string;
+  readonly resource: GeoJob & { metadata: { namespace: string } };
+  readonly workload: LoadedManifest['resource'];
+  readonly source: SourceLocation;
+  readonly contents?: ReadonlyMap<string, FileContent>;
+}
+
 /** Everything read from a set of manifest files: each valid manifest **and** each problem. */
 export interface ManifestSet {
   /** The valid GeoServices. */
   readonly manifests: LoadedManifest[];
   readonly networks: LoadedNetwork[];
+  readonly jobs: LoadedJob[];
   readonly problems: ManifestProblem[];
   readonly ignored: IgnoredDocument[];
   /** Every file read, valid or not. */

@@ -1,6 +1,7 @@
 import type { ObjectKind } from '../object-key.js';
 import { checkGeoServiceSchema } from './geoservice-validator.generated.js';
 import { checkNetworkSchema } from './network-validator.generated.js';
+import { checkGeoJobSchema } from './geojob-validator.generated.js';
 import { schemaValidatorOf, type SchemaValidator } from './schema-validator.js';
 
 /** The schema check of each kind a manifest may declare. */
@@ -10,4 +11,5 @@ export type ManifestValidators = Readonly<Record<ObjectKind, SchemaValidator>>;
 export const manifestValidators: ManifestValidators = {
   GeoService: schemaValidatorOf(checkGeoServiceSchema),
   Network: schemaValidatorOf(checkNetworkSchema),
+  GeoJob: schemaValidatorOf(checkGeoJobSchema),
 };

@@ -1,7 +1,5 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { formatFieldPath, type FieldPath } from './field-path.js';
-import type { GeoService } from './geoservice.generated.js';
-import type { Network } from './network.generated.js';
 import { formatKey, isObjectKind, objectKinds } from '../object-key.js';
 import { checkAcrossManifests, type Candidate, type NetworkCandidate } from './across-manifests.js';
 import {
@@ -16,11 +14,12 @@ import {
 } from './manifest-set.js';
 import type { ManifestValidators } from './manifest-validators.js';
 import { describeValue } from './schema-validator.js';
-import { checkGeoService, checkNetwork, publishedPorts, type SemanticIssue } from './semantic-rules.js';
+import { publishedPorts, type SemanticIssue } from './semantic-rules.js';
+import { checkResource } from './resource-checks.js';
+import type { FileContent } from './file-references.js';
 import { locateField } from './yaml-locations.js';
 import { fileReferencesOf } from './file-references.js';
 import { baselineContext, type PolicyContext } from '../policy/policy.js';
-import { checkPolicy } from '../policy/policy-rules.js';
 import { checkYamlShape, type YamlShapeLimits } from './yaml-shape.js';
 import { contentRevision as contentRevisionOf, textDigest } from '../source-revision.js';
 
@@ -115,16 +114,18 @@ export function combineParsedFiles(files: readonly ParsedFile[], references: Rea
     for (const problem of read.problems) problems.push({ ...(candidate.fieldLocations.get(problem.field) ?? candidate.source), ...problem, key: candidate.key });
     if (read.problems.length > 0) rejected.add(candidate);
   }
-  const manifests = candidates
-    .filter((candidate) => !rejected.has(candidate))
-    .map((candidate) => {
-      const { key, resource, source } = candidate;
-      const contents = references.get(candidate)?.contents;
-      return { key, resource, source, ...(contents === undefined || contents.size === 0 ? {} : { contents }) };
-    });
+  const accepted = candidates.filter((candidate) => !rejected.has(candidate));
+  const contentsOf = (candidate: Candidate): { contents?: ReadonlyMap<string, FileContent> } => {
+    const contents = references.get(candidate)?.contents;
+    return contents === undefined || contents.size === 0 ? {} : { contents };
+  };
+  // By the candidate itself, not a copy: what the loader read is keyed by it.
+  const manifests = accepted.flatMap((candidate) => (candidate.job === undefined ? [{ key: candidate.key, resource: candidate.resource, source: candidate.source, ...contentsOf(candidate) }] : []));
+  const jobs = accepted.flatMap((candidate) => (candidate.job === undefined ? [] : [{ key: candidate.key, resource: candidate.job, workload: candidate.resource, source: candidate.source, ...contentsOf(candidate) }]));
   problems.sort(byLocation);
   return {
     manifests,
+    jobs,
     networks: networks.filter((network) => !rejected.has(network)).map(({ key, resource, source }) => ({ key, resource, source })),
     problems,
     ignored: files.flatMap((file) => file.ignored),
@@ -199,7 +200,7 @@ function parseFile(file: string, text: string, { validators, limits, policy }: C
     const ours = apiVersion === '' || apiVersion.startsWith('kargo.io/');
     if (!isObjectKind(kind) && apiVersion.startsWith('kargo.io/')) {
       // Kargo's own group has only its kinds: anything else there is a typo, not someone else's document.
-      const kinds = objectKinds.join(' or ');
+      const kinds = `${objectKinds.slice(0, -1).join(', ')} or ${objectKinds[objectKinds.length - 1] ?? ''}`;
       const message = record['kind'] === undefined ? `missing required field "kind" (use ${kinds})` : `must be ${kinds}, not ${describeValue(record['kind'])}`;
       problems.push(at(['kind'], ManifestProblemCode.Schema, message, readKey(record, 'GeoService')));
       continue;
@@ -221,20 +222,13 @@ function parseFile(file: string, text: string, { validators, limits, policy }: C
     }
     const namespace = readNamespace(record);
     const resourceKey = formatKey(kind, namespace, (record['metadata'] as { name: string }).name);
-    if (kind === 'Network') {
-      const network = withNamespace(record as unknown as Network, namespace);
-      const issues = [...checkNetwork(network), ...checkPolicy(kind, network, namespace, policy)];
-      if (issues.length > 0) problems.push(...issues.map((issue) => issueAt(issue, resourceKey)));
-      else results.networks.push({ key: resourceKey, resource: network, source: locate([]), fieldLocations: locations([['metadata', 'name']], locate) });
-      continue;
+    const checked = checkResource(kind, record, namespace, policy);
+    if ('issues' in checked) problems.push(...checked.issues.map((issue) => issueAt(issue, resourceKey)));
+    else if (checked.kind === 'Network') results.networks.push({ key: resourceKey, resource: checked.resource, source: locate([]), fieldLocations: locations([['metadata', 'name']], locate) });
+    else {
+      const job = checked.kind === 'GeoJob' ? { job: checked.resource } : {};
+      results.candidates.push({ key: resourceKey, resource: checked.workload, ...job, source: locate([]), fieldLocations: crossCheckLocations(checked.workload, locate) });
     }
-    const resource = withNamespace(record as unknown as GeoService, namespace);
-    const semanticIssues = [...checkGeoService(resource, namespace), ...checkPolicy(kind, resource, namespace, policy)];
-    if (semanticIssues.length > 0) {
-      problems.push(...semanticIssues.map((issue) => issueAt(issue, resourceKey)));
-      continue;
-    }
-    results.candidates.push({ key: resourceKey, resource, source: locate([]), fieldLocations: crossCheckLocations(resource, locate) });
   }
 }
 
@@ -292,10 +286,6 @@ function readNamespace(record: Record<string, unknown>): string {
   const metadata = record['metadata'];
   const namespace = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['namespace'] : undefined;
   return typeof namespace === 'string' ? namespace : defaultNamespace;
-}
-
-function withNamespace<T extends { metadata: { namespace?: string } }>(resource: T, namespace: string): T & { metadata: { namespace: string } } {
-  return { ...resource, metadata: { ...resource.metadata, namespace } };
 }
 
 function byLocation(a: SourceLocation, b: SourceLocation): number {

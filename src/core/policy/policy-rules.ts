@@ -2,6 +2,8 @@ import type { FieldPath } from '../manifest/field-path.js';
 import type { GeoService } from '../manifest/geoservice.generated.js';
 import { ManifestProblemCode } from '../manifest/manifest-set.js';
 import type { Network } from '../manifest/network.generated.js';
+import type { GeoJob } from '../manifest/geojob.generated.js';
+import { workloadOf } from '../manifest/geojob-rules.js';
 import type { SemanticIssue } from '../manifest/semantic-rules.js';
 import { adoptAnnotation } from '../render/ownership.js';
 import { swarmNameOf, type ObjectKind } from '../object-key.js';
@@ -25,7 +27,7 @@ type Rule<T> = (judged: Judged<T>) => SemanticIssue[];
  * Checks one schema-valid manifest against the policy: every broken rule is an issue with code
  * PolicyDenied, at the field at fault, naming the rule and where the policy comes from. Pure.
  */
-export function checkPolicy(kind: ObjectKind, resource: GeoService | Network, namespace: string, context: PolicyContext): SemanticIssue[] {
+export function checkPolicy(kind: ObjectKind, resource: GeoService | Network | GeoJob, namespace: string, context: PolicyContext): SemanticIssue[] {
   const deny = (path: FieldPath, rule: string, message: string): SemanticIssue => ({
     path,
     code: ManifestProblemCode.PolicyDenied,
@@ -35,6 +37,12 @@ export function checkPolicy(kind: ObjectKind, resource: GeoService | Network, na
   const common = [...namespaceRule(namespace, context, deny), ...unreviewed(kind, resource, deny)];
   const rules = rulesFor(context.policy, namespace);
   if (kind === 'Network') return [...common, ...networkRules.flatMap((rule) => rule({ resource: resource as Network, namespace, rules, deny }))];
+  if (kind === 'GeoJob') {
+    // Judged as the workload it runs: the same fields at the same paths. A run's service is never
+    // Kargo's own (its name has a slot suffix) and is created, never adopted.
+    const workload = workloadOf({ ...(resource as GeoJob), metadata: { ...(resource as GeoJob).metadata, namespace } });
+    return [...common, ...workloadRules.flatMap((rule) => rule({ resource: workload, namespace, rules, deny }))];
+  }
   const judged = { resource: resource as GeoService, namespace, rules, deny };
   return [...common, ...selfServiceRule(judged, context), ...geoServiceRules.flatMap((rule) => rule(judged))];
 }
@@ -153,7 +161,9 @@ const externalSecretRule: Rule<GeoService> = ({ resource, rules, deny }) =>
     return [deny(['spec', 'secrets', index, 'external'], 'externalSecrets', `external secret ${entry.external} matches none of ${allowed.join(', ') || '(none)'}`)];
   });
 
-const geoServiceRules: readonly Rule<GeoService>[] = [imageRule, bindRule, rootRule, networkAttachmentRule, portRule, managerRule, adoptRule, externalSecretRule];
+/** The rules of what a container may do, which GeoServices and GeoJobs share. */
+const workloadRules: readonly Rule<GeoService>[] = [imageRule, bindRule, rootRule, networkAttachmentRule, portRule, managerRule, externalSecretRule];
+const geoServiceRules: readonly Rule<GeoService>[] = [...workloadRules, adoptRule];
 
 const networkDriverRule: Rule<Network> = ({ resource, rules, deny }) => {
   const driver = resource.spec?.driver ?? 'overlay';

@@ -1,6 +1,7 @@
 import type { FieldPath } from '../manifest/field-path.js';
 import type { GeoServiceSpec } from '../manifest/geoservice.generated.js';
 import type { NetworkSpec } from '../manifest/network.generated.js';
+import type { GeoJobSpec } from '../manifest/geojob.generated.js';
 import type { ObjectKind } from '../object-key.js';
 
 /**
@@ -46,6 +47,39 @@ const geoServiceSpec: Complete<GeoServiceSpec> = {
   secrets: { file: true, external: true, target: true, uid: true, gid: true, mode: true }, // rule: externalSecrets
 };
 
+/**
+ * A GeoJob's container fields are a GeoService's, under the same rules (policy-rules.ts judges a
+ * job as the workload it runs); its own fields say when and how long it runs, which exposes
+ * nothing of the host.
+ */
+const geoJobSpec: Complete<GeoJobSpec> = {
+  image: geoServiceSpec.image,
+  command: geoServiceSpec.command,
+  args: geoServiceSpec.args,
+  env: geoServiceSpec.env,
+  networks: geoServiceSpec.networks,
+  volumes: geoServiceSpec.volumes,
+  configs: geoServiceSpec.configs,
+  secrets: geoServiceSpec.secrets,
+  resources: geoServiceSpec.resources,
+  placement: geoServiceSpec.placement,
+  labels: geoServiceSpec.labels,
+  containerLabels: geoServiceSpec.containerLabels,
+  stopGracePeriod: geoServiceSpec.stopGracePeriod,
+  user: geoServiceSpec.user,
+  workingDir: geoServiceSpec.workingDir,
+  schedule: true,
+  timeZone: true,
+  concurrencyPolicy: true,
+  activeDeadline: true,
+  startingDeadline: true,
+  // Bounded by the swarm's capacity like replicas; the operator's placement rules still apply to each task.
+  completions: true,
+  parallelism: true,
+  historyLimit: true,
+  suspend: true,
+};
+
 const networkSpec: Complete<NetworkSpec> = {
   driver: true, // rules: networks.host, networks.drivers
   // Lets standalone containers (docker run --network) join: only someone with the engine, root already, can.
@@ -63,6 +97,7 @@ const metadata: ReviewedTable = { name: true, namespace: true, labels: true, ann
 export const reviewedFields: Readonly<Record<ObjectKind, ReviewedTable>> = {
   GeoService: { apiVersion: true, kind: true, metadata, spec: geoServiceSpec },
   Network: { apiVersion: true, kind: true, metadata, spec: networkSpec },
+  GeoJob: { apiVersion: true, kind: true, metadata, spec: geoJobSpec },
 };
 
 /** The paths of the fields of `value` that `table` does not list (a list's items each against `table`). */

@@ -31,15 +31,15 @@ type Resource = LoadedManifest['resource'];
  * The configs and secrets of a GeoService, from its manifest and the files the loader read
  * (`contents`, by entry: `spec.configs[0]`). Inline `content` needs no file.
  */
-export function renderFileMounts(resource: Resource, contents: ReadonlyMap<string, FileContent> = new Map()): FileMounts {
+export function renderFileMounts(resource: Resource, contents: ReadonlyMap<string, FileContent> = new Map(), owner: FileOwnerKind = 'GeoService'): FileMounts {
   const { namespace, name } = resource.metadata;
   const objects: DesiredFileObject[] = [];
   const objectFor = (kind: FileObjectKind, index: number, target: string, inline: string | undefined): string => {
     const content = inline === undefined ? contents.get(`spec.${kind}s[${String(index)}]`) : inlineContent(inline);
     // The loader refuses a GeoService whose files it could not read, so this is a bug, not bad input.
     if (content === undefined) throw new Error(`no content was read for spec.${kind}s[${String(index)}] of ${namespace}/${name}`);
-    const objectName = fileObjectName(namespace, name, target, content.digest);
-    objects.push({ kind, name: objectName, labels: fileObjectLabels(namespace, name, content.digest), data: content.data });
+    const objectName = fileObjectName(namespace, name, target, content.digest, owner);
+    objects.push({ kind, name: objectName, labels: fileObjectLabels(namespace, name, content.digest, owner), data: content.data });
     return objectName;
   };
   const configs = (resource.spec.configs ?? []).map((config, index) => ({
@@ -54,19 +54,29 @@ export function renderFileMounts(resource: Resource, contents: ReadonlyMap<strin
   return { configs: configs.sort(byTarget), secrets: secrets.sort(byTarget), objects };
 }
 
+/** The kinds whose manifests mount configs and secrets. */
+export type FileOwnerKind = 'GeoService' | 'GeoJob';
+
+/** The label naming the owner of a config or secret: a GeoService's or a GeoJob's, so that neither kind's clean-up sees the other's. */
+export function fileOwnerLabel(owner: FileOwnerKind): string {
+  return owner === 'GeoJob' ? ownershipLabels.geoJob : ownershipLabels.geoService;
+}
+
 /** The labels of a config or secret Kargo owns. The digest is of the repository's bytes: for a secret, of the encrypted file. */
-export function fileObjectLabels(namespace: string, name: string, digest: string): Record<string, string> {
+export function fileObjectLabels(namespace: string, name: string, digest: string, owner: FileOwnerKind = 'GeoService'): Record<string, string> {
   return sortKeys({
     [ownershipLabels.managedBy]: managedByKargo,
-    [ownershipLabels.geoService]: `${namespace}/${name}`,
+    [fileOwnerLabel(owner)]: `${namespace}/${name}`,
     [ownershipLabels.stackNamespace]: namespace,
     [ownershipLabels.contentDigest]: digest,
   });
 }
 
 /** `<namespace>_<name>-<file name>-<hash>`, cut to Swarm's 64 characters before the hash. */
-export function fileObjectName(namespace: string, name: string, target: string, digest: string): string {
-  const hash = createHash('sha256').update(`${namespace}/${name}\0${target}\0${digest}`).digest('hex').slice(0, hashLength);
+export function fileObjectName(namespace: string, name: string, target: string, digest: string, owner: FileOwnerKind = 'GeoService'): string {
+  // A GeoService's hash input stays what it always was, so that its objects keep their names.
+  const ownerText = owner === 'GeoJob' ? `GeoJob/${namespace}/${name}` : `${namespace}/${name}`;
+  const hash = createHash('sha256').update(`${ownerText}\0${target}\0${digest}`).digest('hex').slice(0, hashLength);
   const file = (target.split('/').pop() ?? '').replace(/[^a-zA-Z0-9_.-]/g, '-');
   const prefix = `${namespace}_${name}${file === '' ? '' : `-${file}`}`.slice(0, maxNameLength - hashLength - 1).replace(/[^a-zA-Z0-9]+$/, '');
   return `${prefix}-${hash}`;

@@ -2,6 +2,10 @@
 export const ownershipLabels = {
   managedBy: 'io.kargo.managed-by',
   geoService: 'io.kargo.geoservice',
+  /** On a GeoJob's run service (and its configs and secrets): the GeoJob (`namespace/name`). */
+  geoJob: 'io.kargo.geojob',
+  /** On a run service: the slot it runs, an ISO time, `spec-<hash>` (once per spec) or `manual-<ISO time>`. */
+  runSlot: 'io.kargo.run-slot',
   /** On a network: the Network (`namespace/name`) it was created for. */
   network: 'io.kargo.network',
   specHash: 'io.kargo.spec-hash',

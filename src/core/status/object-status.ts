@@ -1,5 +1,6 @@
 import type { ObjectKind } from '../object-key.js';
 import type { UpdateState } from '../swarm/engine-api.js';
+import type { JobStatus } from './job-status.js';
 
 /** kstatus condition types. */
 export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
@@ -32,6 +33,8 @@ export interface ObjectStatus {
   readonly lastError?: string;
   readonly lastAppliedTime?: string;
   readonly sourceFile?: string;
+  /** A GeoJob's runs (serviceName is then the prefix of its runs' names). */
+  readonly job?: JobStatus;
 }
 
 /** The phase a reconcile leaves an object in; conditions follow from it. */

@@ -142,6 +142,8 @@ export interface EndpointSpec {
 export interface ServiceMode {
   Replicated?: { Replicas?: number };
   Global?: Record<string, never>;
+  /** A job (API 1.41+): tasks run to completion, MaxConcurrent at once, until TotalCompletions exited 0. */
+  ReplicatedJob?: { MaxConcurrent?: number; TotalCompletions?: number };
 }
 
 export interface ServiceSpec {
@@ -193,6 +195,7 @@ export type TaskState =
 
 export interface Task {
   ID: string;
+  CreatedAt?: string;
   ServiceID?: string;
   NodeID?: string;
   Slot?: number;
