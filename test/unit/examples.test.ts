@@ -21,10 +21,10 @@ describe('the examples', () => {
     const file = join(examplesDir, name);
     expect(set.problems.filter((problem) => problem.file === file)).toEqual([]);
     expect(set.ignored.filter((document) => document.file === file)).toEqual([]);
-    expect([...set.manifests, ...set.networks].filter((manifest) => manifest.source.file === file).length).toBeGreaterThan(0);
+    expect([...set.manifests, ...set.networks, ...set.jobs].filter((manifest) => manifest.source.file === file).length).toBeGreaterThan(0);
   });
 
-  it('define exactly these GeoServices, without a clash between files', async () => {
+  it('define exactly these GeoServices, Networks and GeoJobs, without a clash between files', async () => {
     const set = await load([examplesDir]);
     expect(set.problems).toEqual([]);
     expect(set.manifests.map((manifest) => manifest.key).sort()).toEqual([
@@ -32,10 +32,10 @@ describe('the examples', () => {
       'geo/mapcache',
       'geo/mapserver',
       'geo/postgis',
-      'krawler/krawler-hubeau',
       'tiles/tileserver',
       'weacast/weacast-api',
     ]);
     expect(set.networks.map((network) => network.key)).toEqual(['Network/geo/backend']);
+    expect(set.jobs.map((job) => job.key)).toEqual(['GeoJob/geo/cities-loader']);
   });
 });
