@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { armor, Decrypter, identityToRecipient } from 'age-encryption';
+import type { Decrypter } from 'age-encryption';
 import { ErrorCode, KargoError } from '../../errors.js';
 
 /**
@@ -25,8 +25,18 @@ export function readAgeIdentities(file: string): string[] {
   return identities;
 }
 
+type AgeModule = typeof import('age-encryption');
+let ageModule: Promise<AgeModule> | undefined;
+
+/** The age library, loaded on first use: `kargo validate` and a Kargo without secrets never pay for its curves. */
+function loadAge(): Promise<AgeModule> {
+  ageModule ??= import('age-encryption');
+  return ageModule;
+}
+
 /** The public recipients (`age1…`) that files must be encrypted to for these identities. */
 export async function recipientsOf(identities: readonly string[]): Promise<string[]> {
+  const { identityToRecipient } = await loadAge();
   return Promise.all(identities.map((identity) => identityToRecipient(identity)));
 }
 
@@ -34,16 +44,21 @@ const armorHeader = '-----BEGIN AGE ENCRYPTED FILE-----';
 
 /** Opens age files (binary, or ASCII-armored by `age --armor`) with a set of identities. */
 export class AgeDecrypter {
-  private readonly decrypter = new Decrypter();
+  private decrypter: Decrypter | undefined;
 
-  constructor(identities: readonly string[]) {
-    for (const identity of identities) this.decrypter.addIdentity(identity);
-  }
+  constructor(private readonly identities: readonly string[]) {}
 
   async decrypt(file: Uint8Array): Promise<Uint8Array> {
+    const age = await loadAge();
+    this.decrypter ??= this.withIdentities(new age.Decrypter());
     const text = Buffer.from(file.subarray(0, armorHeader.length)).toString('latin1');
-    const binary = text === armorHeader ? armor.decode(Buffer.from(file).toString('utf8')) : file;
+    const binary = text === armorHeader ? age.armor.decode(Buffer.from(file).toString('utf8')) : file;
     return this.decrypter.decrypt(binary);
+  }
+
+  private withIdentities(decrypter: Decrypter): Decrypter {
+    for (const identity of this.identities) decrypter.addIdentity(identity);
+    return decrypter;
   }
 }
 

@@ -102,11 +102,31 @@ export const reviewedFields: Readonly<Record<ObjectKind, ReviewedTable>> = {
 
 /** The paths of the fields of `value` that `table` does not list (a list's items each against `table`). */
 export function unreviewedFields(value: unknown, table: ReviewedTable, path: FieldPath = []): FieldPath[] {
-  if (Array.isArray(value)) return value.flatMap((item: unknown, index) => unreviewedFields(item, table, [...path, index]));
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([field, inner]) => {
+  const found: FieldPath[] = [];
+  collectUnreviewed(value, table, [...path], found);
+  return found;
+}
+
+/**
+ * Walks with one growing path and one result list: every manifest of every read goes through
+ * here, and copying the path at each field cost `kargo validate` of 1,000 manifests ~20 ms.
+ */
+function collectUnreviewed(value: unknown, table: ReviewedTable, path: (string | number)[], found: FieldPath[]): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (Array.isArray(value)) {
+    value.forEach((item: unknown, index) => {
+      path.push(index);
+      collectUnreviewed(item, table, path, found);
+      path.pop();
+    });
+    return;
+  }
+  for (const field in value) {
     const reviewed = Object.hasOwn(table, field) ? table[field] : undefined;
-    if (reviewed === undefined) return [[...path, field]];
-    return reviewed === true ? [] : unreviewedFields(inner, reviewed, [...path, field]);
-  });
+    if (reviewed === true) continue;
+    path.push(field);
+    if (reviewed === undefined) found.push([...path]);
+    else collectUnreviewed((value as Record<string, unknown>)[field], reviewed, path, found);
+    path.pop();
+  }
 }
