@@ -62,7 +62,7 @@ describe('the bundled kargo', () => {
 
   it('validates the examples with the precompiled schema check', async () => {
     const result = await runBundle(['validate', join(repoRoot, 'examples')]);
-    expect(result.stdout).toMatch(/GeoService manifest\(s\) valid in \d+ file\(s\)/);
+    expect(result.stdout).toMatch(/GeoService and \d+ GeoJob manifest\(s\) valid in \d+ file\(s\)/);
     expect(result.code).toBe(0);
   });
 
