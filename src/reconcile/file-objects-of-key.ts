@@ -33,19 +33,17 @@ export class FileObjectsOfKey {
   /** The spec to write, with the ids of its configs and secrets (created if missing), or why it cannot be written. */
   async prepare(spec: ServiceSpec): Promise<{ spec: ServiceSpec } | { blocked: FileObjectsBlocked }> {
     if (namesIn(spec).length === 0) return { spec };
-    const prepared = await withFileObjectIds(this.context.swarm, spec, this.files, await this.list());
-    // Created objects are not in the listing: list again before removing anything.
-    this.owned = undefined;
+    const owned = await this.list();
+    const prepared = await withFileObjectIds(this.context.swarm, spec, this.files, owned);
+    // What was just created joins the listing, so that removing the unused ones needs no second one.
+    if ('spec' in prepared) this.owned = [...owned, ...prepared.created.map((object) => ({ ...object, owner: this.key }))];
     return prepared;
   }
 
   /** Removes the key's configs and secrets that no spec of `keep` names. */
   async removeUnused(keep: readonly (ServiceSpec | undefined)[]): Promise<void> {
     if (this.owned === undefined && !this.mayOwn) return;
-    const owned = await this.list();
-    const used = new Set(keep.flatMap(namesIn));
-    if (owned.every((object) => used.has(`${object.kind}/${object.name}`))) return;
-    await removeUnusedFileObjects(this.context.swarm, owned, keep, this.context.removals);
+    await removeUnusedFileObjects(this.context.swarm, await this.list(), keep, this.context.removals);
   }
 
   /** As removeUnused, when a full sync listed them (no request otherwise): what an unchanged service leaves behind. */

@@ -16,6 +16,9 @@ export interface OwnedFileObject {
   readonly owner: string;
 }
 
+/** A config or secret just created, as a listing would show it but for its owner. */
+export type CreatedFileObject = Omit<OwnedFileObject, 'owner'>;
+
 /** Why a service cannot be written yet: a config or secret it needs cannot be had. */
 export interface FileObjectsBlocked {
   readonly reason: 'SecretMissing' | 'FileObjectConflict';
@@ -43,25 +46,27 @@ export async function listOwnedFileObjects(swarm: SwarmPort, key?: string): Prom
 /**
  * Makes every config and secret `spec` names exist: Kargo's own (`files`, created when missing)
  * and external secrets (which must exist). Returns the spec with each one's id, which the engine
- * needs, or why it cannot be written. A name held by an object Kargo did not create is a conflict:
- * Kargo never takes over or replaces an object it does not own.
+ * needs, and the objects it created; or why it cannot be written. A name held by an object Kargo
+ * did not create is a conflict: Kargo never takes over or replaces an object it does not own.
  */
 export async function withFileObjectIds(
   swarm: SwarmPort,
   spec: ServiceSpec,
   files: readonly DesiredFileObject[],
   owned: readonly OwnedFileObject[],
-): Promise<{ spec: ServiceSpec } | { blocked: FileObjectsBlocked }> {
+): Promise<{ spec: ServiceSpec; created: readonly CreatedFileObject[] } | { blocked: FileObjectsBlocked }> {
   const container = spec.TaskTemplate?.ContainerSpec;
   const configs = container?.Configs ?? [];
   const secrets = container?.Secrets ?? [];
-  if (configs.length === 0 && secrets.length === 0) return { spec };
+  if (configs.length === 0 && secrets.length === 0) return { spec, created: [] };
   const ids = new Map(owned.map((object) => [`${object.kind}/${object.name}`, object.id]));
+  const made: CreatedFileObject[] = [];
   for (const file of files) {
     if (ids.has(`${file.kind}/${file.name}`)) continue;
     const created = await create(swarm, file);
     if ('blocked' in created) return created;
     ids.set(`${file.kind}/${file.name}`, created.id);
+    made.push({ kind: file.kind, id: created.id, name: file.name });
   }
   const kargoNames = new Set(files.map((file) => `${file.kind}/${file.name}`));
   for (const secret of secrets) {
@@ -74,6 +79,7 @@ export async function withFileObjectIds(
   }
   const idOf = (kind: FileObjectKind, name: string): string => ids.get(`${kind}/${name}`) ?? '';
   return {
+    created: made,
     spec: {
       ...spec,
       TaskTemplate: {

@@ -4,7 +4,7 @@ import { diffService } from '../../src/core/diff/diff-service.js';
 import type { LoadedManifest } from '../../src/core/manifest/manifest-set.js';
 import { renderFileMounts, type DesiredFileObject } from '../../src/core/render/file-objects.js';
 import { renderServiceSpec } from '../../src/core/render/render-service-spec.js';
-import { listOwnedFileObjects, withFileObjectIds } from '../../src/reconcile/file-objects.js';
+import { withFileObjectIds } from '../../src/reconcile/file-objects.js';
 import type { ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { localImages } from '../../src/sandbox/local-images.js';
 import { isolate, manifestFromYaml } from '../support/manifests.js';
@@ -35,7 +35,7 @@ async function withService<T>(spec: ServiceSpec, use: (id: string) => Promise<T>
   } finally {
     await swarm.removeService(id);
     for (const network of made) await swarm.removeNetwork(network);
-    for (const owned of await listOwnedFileObjects(swarm)) if (files.some((file) => file.name === owned.name)) await swarm.removeFileObject(owned.kind, owned.id);
+    for (const created of withIds.created) await swarm.removeFileObject(created.kind, created.id);
   }
 }
 
