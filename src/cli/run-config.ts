@@ -30,6 +30,8 @@ export interface RunConfig {
   readonly allowEmpty: boolean;
   readonly namespaces?: ReadonlySet<string>;
   readonly listen: string;
+  /** Where Kargo reaches published ports for its OGC probes. */
+  readonly ogcHost: string;
   /** The file holding the write endpoints' secret (read by `run`, never logged); none: they are off. */
   readonly webhookSecretFile?: string;
   readonly logLevel: LogLevel;
@@ -65,6 +67,7 @@ export const runFlags = {
   'allow-empty': { env: 'KARGO_ALLOW_EMPTY', type: 'boolean', help: 'allow pruning everything when no manifest is left' },
   namespaces: { env: 'KARGO_NAMESPACES', type: 'string', help: 'comma-separated namespaces to manage (default: all)' },
   listen: { env: 'KARGO_LISTEN', type: 'string', default: '127.0.0.1:9469', help: 'address of the metrics, health and status server (none with --once); the image sets 0.0.0.0:9469, for Prometheus on the overlay network' },
+  'ogc-host': { env: 'KARGO_OGC_HOST', type: 'string', default: '127.0.0.1', help: "address at which Kargo reaches the ports the swarm publishes, to probe spec.ogc (the routing mesh answers on every node; in the stack, the node's address or the docker_gwbridge gateway)" },
   'webhook-secret-file': { env: 'KARGO_WEBHOOK_SECRET_FILE', type: 'string', help: 'file with the secret of POST /hooks/git (signed webhooks) and POST /api/v1/sources/refresh (bearer token); without it both answer 403' },
   'log-level': { env: 'KARGO_LOG_LEVEL', type: 'string', default: 'info', help: logLevels.join(', ') },
   'git-url': { env: 'KARGO_GIT_URL', type: 'string', help: 'follow this git repository instead of a --manifests directory' },
@@ -158,6 +161,7 @@ export function parseRunConfig(argv: readonly string[], env: NodeJS.ProcessEnv):
     allowEmpty: bool('allow-empty'),
     ...(namespaceScope === undefined ? {} : { namespaces: namespaceScope }),
     listen: text('listen') ?? '127.0.0.1:9469',
+    ogcHost: text('ogc-host') ?? '127.0.0.1',
     ...(webhookSecretFile === undefined || webhookSecretFile === '' ? {} : { webhookSecretFile }),
     logLevel: logLevel as LogLevel,
     ...(dockerHost === undefined || dockerHost === '' ? {} : { dockerHost }),

@@ -223,6 +223,11 @@ export class Controller {
     this.queue.add(key);
   }
 
+  /** `key` turned Ready, or Available: what waits on it (spec.dependsOn) may go now. */
+  dependencyReady(key: string): void {
+    for (const dependent of this.snapshot?.dependents.get(key) ?? []) if (this.inScope(dependent)) this.queue.add(dependent);
+  }
+
   /** Asks for a run of a GeoJob now (kargo job run); false when no such GeoJob is wanted. */
   requestRun(key: string): boolean {
     if (this.snapshot?.jobs.has(key) !== true || !this.inScope(key)) return false;
@@ -288,8 +293,7 @@ export class Controller {
       logOutcome(this.logger, this.statuses, outcome, { reconcileId, revision: snapshot.revision, seconds });
       const wasReady = this.statuses.get(key);
       this.statuses.recordOutcome(outcome, snapshot);
-      // Turned Ready: what waits on it (spec.dependsOn) may go now.
-      if (outcome.phase.kind === 'ready' && (wasReady === undefined || !isReady(wasReady))) for (const dependent of snapshot.dependents.get(key) ?? []) this.queue.add(dependent);
+      if (outcome.phase.kind === 'ready' && (wasReady === undefined || !isReady(wasReady))) this.dependencyReady(key);
       this.followProgress(key, outcome);
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;

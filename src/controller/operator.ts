@@ -9,6 +9,8 @@ import type { StatusSource } from '../adapters/http/status-server.js';
 import { snapshotOf } from '../core/snapshot.js';
 import { baselinePolicy, type Policy, type PolicyContext } from '../core/policy/policy.js';
 import { describeError } from '../errors.js';
+import type { OgcProbeResult } from '../core/ogc/ogc-probe-result.js';
+import { OgcProber } from './ogc-prober.js';
 import { Controller, type ControllerObserver, type ControllerSettings, type ServiceListing } from './controller.js';
 
 export interface OperatorSettings extends ControllerSettings {
@@ -24,6 +26,8 @@ export interface OperatorSettings extends ControllerSettings {
   readonly resyncMs: number;
   /** Follow Docker events (off for `--once`). */
   readonly watch: boolean;
+  /** Where Kargo reaches the ports the swarm publishes, for its OGC probes (--ogc-host; default 127.0.0.1). */
+  readonly ogcHost?: string;
 }
 
 export interface OperatorObserver extends ControllerObserver {
@@ -31,6 +35,13 @@ export interface OperatorObserver extends ControllerObserver {
   sourceRead?(read: SourceRead): void;
   /** A full sync finished. */
   synced?(at: Date): void;
+  /** Kargo probed a GeoService's OGC answers. */
+  probed?(key: string, result: OgcProbeResult): void;
+}
+
+export interface OperatorOptions {
+  /** How a published port is reached (the sandbox forwards into its engine); default http://<ogcHost>:<port>. */
+  readonly reachPublishedPort?: (port: number) => Promise<string>;
 }
 
 /** Why Kargo is not ready, or undefined when it is. */
@@ -49,6 +60,7 @@ export class Operator {
   private engineReachable = true;
   private engineProblem = '';
   private stopping = false;
+  private readonly prober: OgcProber;
   /** The wiring of a start under way (reading the source, starting the watch and the event stream). */
   private settingUp: Promise<unknown> | undefined;
 
@@ -57,8 +69,20 @@ export class Operator {
     private readonly logger: Logger,
     private readonly settings: OperatorSettings,
     private readonly observer: OperatorObserver = {},
+    options: OperatorOptions = {},
   ) {
     this.controller = new Controller(swarm, logger, settings, observer);
+    const host = settings.ogcHost ?? '127.0.0.1';
+    this.prober = new OgcProber({
+      statuses: this.controller.statuses,
+      snapshot: () => this.controller.currentSnapshot,
+      // Loaded with the first probe: the XML parser costs a run --once or a Kargo without spec.ogc nothing.
+      probe: async (url, check) => (await import('../adapters/http/ogc-probe.js')).probeOgc(url, check),
+      reachPublishedPort: options.reachPublishedPort ?? ((port) => Promise.resolve(`http://${host.includes(':') ? `[${host}]` : host}:${String(port)}`)),
+      turnedAvailable: (key) => this.controller.dependencyReady(key),
+      ...optional('probed', observer.probed?.bind(observer)),
+      logger,
+    });
   }
 
   /** What the status server shows. */
@@ -88,6 +112,7 @@ export class Operator {
     this.firstSyncDone = true;
     this.logger.info({ revision: this.controller.currentSnapshot?.revision, services: this.controller.statuses.size }, 'first full sync done');
     if (this.settings.resyncMs > 0) this.scheduleResync();
+    if (this.settings.watch) this.prober.start();
   }
 
   /** Reads the source and wires the controller, the watch and the event stream; returns the first sync's early listing. */
@@ -130,6 +155,7 @@ export class Operator {
     this.stopping = true;
     await this.settingUp;
     clearTimeout(this.resyncTimer);
+    this.prober.stop();
     this.stopEvents?.();
     await this.source?.stop();
     await this.controller.stop();

@@ -2,7 +2,8 @@ import { optionalField as optional } from '../core/optional-field.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import { ownershipLabels } from '../core/render/ownership.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { conditionsFor, type ObjectStatus, type Phase } from '../core/status/object-status.js';
+import { conditionOf, conditionsFor, type Condition, type ObjectStatus, type OgcProbeStatus, type Phase } from '../core/status/object-status.js';
+import { availableCondition, type Availability } from '../core/ogc/ogc-availability.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 
 /** What readers of the statuses see: metrics at each scrape, the status API, run --once, the demo. */
@@ -60,7 +61,7 @@ export class StatusStore implements StatusReader {
     this.set(
       {
         ...identity(key),
-        conditions: conditionsFor(outcome.phase, previous?.conditions ?? [], now),
+        conditions: withAvailability(conditionsFor(outcome.phase, previous?.conditions ?? [], now), snapshot.desired.get(key)?.ogc !== undefined, now),
         observedRevision: snapshot.revision,
         ...optional('specHash', labels[ownershipLabels.specHash]),
         ...optional('serviceId', service?.ID),
@@ -70,6 +71,7 @@ export class StatusStore implements StatusReader {
         ...optional('lastAppliedTime', outcome.action === 'none' ? previous?.lastAppliedTime : now),
         ...optional('sourceFile', labels[ownershipLabels.source]),
         ...optional('job', outcome.job ?? previous?.job),
+        ...optional('ogc', snapshot.desired.get(key)?.ogc === undefined ? undefined : previous?.ogc),
       },
       previous,
     );
@@ -80,6 +82,30 @@ export class StatusStore implements StatusReader {
     const previous = this.statuses.get(key);
     const phase: Phase = { kind: 'failing', reason: 'ReconcileError', message };
     this.set({ ...(previous ?? identity(key)), conditions: conditionsFor(phase, previous?.conditions ?? [], this.clock().toISOString()), lastError: message }, previous);
+  }
+
+  /**
+   * Kargo's OGC probe of a GeoService (or the in-task check speaking for it): the Available
+   * condition, the rest as the last reconcile left it. A key without status yet is not recorded:
+   * its first reconcile comes first.
+   */
+  recordAvailability(key: string, availability: Availability): ObjectStatus | undefined {
+    const previous = this.statuses.get(key);
+    if (previous === undefined) return undefined;
+    const now = this.clock().toISOString();
+    const available = availableCondition(availability, conditionOf(previous, 'Available'), now);
+    const ogc: OgcProbeStatus =
+      availability.kind === 'in-task'
+        ? { lastProbeTime: now }
+        : {
+            url: availability.url,
+            lastProbeTime: now,
+            latencyMs: Math.round(availability.result.latencyMs),
+            steps: availability.result.steps.map((step) => ({ request: step.request.kind, ok: step.verdict.ok, latencyMs: Math.round(step.latencyMs), message: step.verdict.message })),
+          };
+    const next = { ...previous, conditions: [...previous.conditions.filter((condition) => condition.type !== 'Available'), available], ogc };
+    this.set(next, previous);
+    return next;
   }
 
   /** Keys a new snapshot did not change were observed at its revision too. */
@@ -98,4 +124,15 @@ export class StatusStore implements StatusReader {
 function identity(key: string): Pick<ObjectStatus, 'key' | 'kind' | 'namespace' | 'name' | 'serviceName' | 'conditions'> {
   const objectKey = parseKey(key);
   return { key, kind: objectKey.kind, namespace: objectKey.namespace, name: objectKey.name, serviceName: swarmNameOf(objectKey), conditions: [] };
+}
+
+/**
+ * A GeoService Kargo checks (`spec.ogc`) is Available Unknown until its first probe, so that
+ * nothing waiting on it goes before it was seen to answer; one no longer checked has no Available.
+ */
+function withAvailability(conditions: Condition[], checked: boolean, now: string): Condition[] {
+  const has = conditions.some((condition) => condition.type === 'Available');
+  if (!checked) return has ? conditions.filter((condition) => condition.type !== 'Available') : conditions;
+  if (has) return conditions;
+  return [...conditions, { type: 'Available', status: 'Unknown', reason: 'NotProbedYet', message: 'Kargo has not checked its OGC answers yet', lastTransitionTime: now }];
 }

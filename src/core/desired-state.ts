@@ -4,6 +4,8 @@ import { adoptAnnotation } from './render/ownership.js';
 import { renderServiceSpec } from './render/render-service-spec.js';
 import { renderFileMounts } from './render/file-objects.js';
 import { dependencyKeys } from './manifest/dependencies.js';
+import { ogcEndpointOf } from './ogc/ogc-endpoint.js';
+import { optionalField } from './optional-field.js';
 import { implicitDefaultNetwork, renderNetworkSpec } from './render/render-network-spec.js';
 import { networkKeysOf } from './render/network-attachments.js';
 import { renderJob, type DesiredJob } from './render/render-job-spec.js';
@@ -46,6 +48,7 @@ export function desiredStateOf(set: ManifestSet, root: string, revision: string)
       spec: { ...spec, Name: spec.Name ?? key },
       files: fileMounts.objects,
       dependsOn: dependencyKeys(resource.spec, resource.metadata.namespace),
+      ...optionalField('ogc', ogcEndpointOf(resource.spec)),
       adopt: resource.metadata.annotations?.[adoptAnnotation] === 'true',
       suspended: resource.spec.suspend === true,
     };

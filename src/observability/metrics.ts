@@ -2,11 +2,13 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { SourceRead } from '../adapters/files/manifest-source.js';
 import type { ControllerObserver } from '../controller/controller.js';
 import type { WorkQueue, WorkQueueObserver } from '../controller/work-queue.js';
-import type { ObjectStatus } from '../core/status/object-status.js';
+import { conditionOf, type ObjectStatus } from '../core/status/object-status.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-outcome.js';
 import type { StatusReader } from '../controller/status-store.js';
 import { kindOfKey, parseKey } from '../core/object-key.js';
 import { JobMetrics } from './job-metrics.js';
+import { OgcMetrics } from './ogc-metrics.js';
+import type { OgcProbeResult } from '../core/ogc/ogc-probe-result.js';
 
 /** The controller name in controller-runtime's metrics. */
 export const controllerName = 'geoservice';
@@ -48,6 +50,7 @@ export class KargoMetrics {
   private readonly sourceRevision: Gauge<'revision'>;
   private readonly lastSync: Gauge;
   private readonly jobs: JobMetrics;
+  private readonly ogc: OgcMetrics;
   private queue: WorkQueue | undefined;
   private statuses: StatusReader | undefined;
 
@@ -127,6 +130,7 @@ export class KargoMetrics {
     this.sourceRevision = new Gauge({ name: 'kargo_source_revision_info', help: 'The source revision last read (value always 1)', labelNames: ['revision'], registers });
     this.lastSync = new Gauge({ name: 'kargo_last_sync_timestamp_seconds', help: 'Unix time of the last finished full sync', registers });
     this.jobs = new JobMetrics(this.registry, statuses);
+    this.ogc = new OgcMetrics(this.registry, statuses);
     const buildInfo = new Gauge({ name: 'kargo_build_info', help: 'Kargo\'s version (value always 1)', labelNames: ['version'], registers });
     buildInfo.set({ version }, 1);
   }
@@ -171,6 +175,10 @@ export class KargoMetrics {
     this.sourceRevision.set({ revision: read.revision }, 1);
   }
 
+  probed(key: string, result: OgcProbeResult): void {
+    this.ogc.probed(key, result);
+  }
+
   synced(at: Date): void {
     this.lastSync.set(at.getTime() / 1000);
   }
@@ -203,6 +211,7 @@ export class KargoMetrics {
 
   private statusRemoved(key: string): void {
     this.jobs.statusRemoved(key);
+    this.ogc.statusRemoved(key);
     const { kind, namespace, name } = parseKey(key);
     if (kind === 'GeoService') this.driftCorrections.remove({ namespace, name });
   }
@@ -216,7 +225,8 @@ function setConditionSeries(statuses: Iterable<ObjectStatus>, identify: (status:
   for (const status of statuses) {
     const identity = identify(status);
     if (identity === undefined) continue;
-    for (const type of conditionTypes) {
+    const types = conditionOf(status, 'Available') === undefined ? conditionTypes : [...conditionTypes, 'Available' as const];
+    for (const type of types) {
       const current = status.conditions.find((condition) => condition.type === type)?.status ?? 'Unknown';
       for (const value of conditionStatuses) set({ ...identity, type, status: value }, value === current ? 1 : 0);
     }

@@ -1,20 +1,22 @@
 import type { DesiredService } from '../core/diff/plan-changes.js';
-import { isReady, type ObjectStatus, type Phase } from '../core/status/object-status.js';
+import { conditionOf, isReadyAndAvailable, type ObjectStatus, type Phase } from '../core/status/object-status.js';
 
 /** What a reconcile can know of another object's status: the controller's one record of statuses. */
 export type StatusLookup = (key: string) => ObjectStatus | undefined;
 
 /**
  * Why a GeoService may not be created or updated yet: a GeoService of its `dependsOn` is not
- * Ready. Not polled: the controller reconciles a GeoService's dependents when it turns Ready.
+ * Ready, or not Available (its OGC answers, where `spec.ogc` has Kargo check them). Not polled: the controller reconciles a GeoService's dependents when it turns Ready.
  */
 export function dependenciesNotReady(desired: DesiredService | undefined, statusOf: StatusLookup): Phase | undefined {
   const waiting = (desired?.dependsOn ?? []).flatMap((key) => {
     const status = statusOf(key);
-    if (status !== undefined && isReady(status)) return [];
-    const blocking = status?.conditions.find((condition) => condition.type !== 'Ready' && condition.status === 'True');
-    return [blocking === undefined ? key : `${key} (${blocking.reason})`];
+    if (status !== undefined && isReadyAndAvailable(status)) return [];
+    const blocking = status?.conditions.find((condition) => condition.type !== 'Ready' && condition.type !== 'Available' && condition.status === 'True');
+    const unavailable = status === undefined ? undefined : conditionOf(status, 'Available');
+    const why = blocking?.reason ?? (unavailable?.status === 'False' ? `not Available: ${unavailable.message}` : undefined);
+    return [why === undefined ? key : `${key} (${why})`];
   });
   if (waiting.length === 0) return undefined;
-  return { kind: 'progressing', reason: 'WaitingForDependency', message: `waiting for ${waiting.join(', ')} to be Ready before it is created or updated` };
+  return { kind: 'progressing', reason: 'WaitingForDependency', message: `waiting for ${waiting.join(', ')} to be Ready (and Available, where checked) before it is created or updated` };
 }

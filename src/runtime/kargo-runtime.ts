@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   readonly git?: GitSourceSettings & { readonly intervalMs: number };
   /** Turns on `POST /hooks/git` and `/api/v1/sources/refresh`, which this secret authenticates. */
   readonly webhookSecret?: string;
+  /** How Kargo reaches a port the swarm publishes, for its OGC probes (the sandbox forwards into its engine). */
+  readonly reachPublishedPort?: (port: number) => Promise<string>;
   /** Shortest time between two fetches however many requests come (default 5 s; tests shorten it). */
   readonly refreshIntervalMs?: number;
 }
@@ -55,7 +57,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<KargoRuntim
     settings,
     metrics === undefined
       ? {}
-      : { ...metrics.controllerObserver(), sourceRead: (read) => metrics.sourceRead(read), synced: (at) => metrics.synced(at) },
+      : { ...metrics.controllerObserver(), sourceRead: (read) => metrics.sourceRead(read), synced: (at) => metrics.synced(at), probed: (key, result) => metrics.probed(key, result) },
+    options.reachPublishedPort === undefined ? {} : { reachPublishedPort: options.reachPublishedPort },
   );
   metrics?.watchController(operator.controller);
   let server: Server | undefined;

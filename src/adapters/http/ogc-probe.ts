@@ -1,21 +1,9 @@
 import { capabilitiesRequest, sampleRequest, type OgcCheck, type OgcRequest } from '../../core/ogc/ogc-check.js';
 import { judgeCapabilities, judgeFeatures, judgeImage, type OgcAnswer, type OgcVerdict } from '../../core/ogc/ogc-verdict.js';
 import { describeError } from '../../errors.js';
+import type { OgcProbeResult, OgcProbeStep } from '../../core/ogc/ogc-probe-result.js';
 
-/** One request of a probe: what was asked, what it was judged, and how long it took. */
-export interface OgcProbeStep {
-  readonly request: OgcRequest;
-  readonly verdict: OgcVerdict;
-  readonly latencyMs: number;
-}
-
-/** A whole probe: passed when every step did; `verdict` is the first failure, or the last pass. */
-export interface OgcProbeResult {
-  readonly verdict: OgcVerdict;
-  readonly steps: readonly OgcProbeStep[];
-  /** Time of all the requests together. */
-  readonly latencyMs: number;
-}
+export type { OgcProbeResult, OgcProbeStep } from '../../core/ogc/ogc-probe-result.js';
 
 export interface OgcProbeOptions {
   /** Per request (default 10 s): a map server slower than that is not available for its users either. */

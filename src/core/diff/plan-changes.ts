@@ -1,3 +1,4 @@
+import type { OgcEndpoint } from '../ogc/ogc-endpoint.js';
 import { compareCodePoints } from '../render/canonical-json.js';
 import { someOf } from '../list-text.js';
 import { isManagedByKargo, ownershipLabels } from '../render/ownership.js';
@@ -19,6 +20,8 @@ export interface DesiredService {
   readonly files?: readonly DesiredFileObject[];
   /** Keys of the GeoServices that must be Ready before it is created or updated (`spec.dependsOn`). */
   readonly dependsOn?: readonly string[];
+  /** Its OGC endpoint (`spec.ogc`), which Kargo probes for the Available condition. */
+  readonly ogc?: OgcEndpoint;
 }
 
 /** The cluster as read from the engine. */

@@ -11,6 +11,8 @@ export interface EnginePreset {
   readonly dataPath?: string;
   /** The health check used when the manifest has none. */
   readonly healthCheck?: HealthCheckSpec;
+  /** Path of the server's OGC endpoint in the container: default of `ogc.path`. */
+  readonly ogcPath?: string;
 }
 
 /**
@@ -22,16 +24,19 @@ export const enginePresets: Readonly<Record<EngineName, EnginePreset>> = {
   geoserver: {
     port: 8080,
     dataPath: '/opt/geoserver/data_dir',
+    ogcPath: '/geoserver/ows',
     healthCheck: { httpPath: '/geoserver/web/', interval: '30s', timeout: '10s', retries: 3, startPeriod: '2m' },
   },
   mapserver: {
     port: 80,
     dataPath: '/etc/mapserver',
+    ogcPath: '/cgi-bin/mapserv',
     healthCheck: { httpPath: '/', interval: '30s', timeout: '5s', retries: 3, startPeriod: '10s' },
   },
   mapcache: {
     port: 80,
     dataPath: '/var/cache/mapcache',
+    ogcPath: '/cgi-bin/mapcache/wmts',
     healthCheck: { httpPath: '/mapcache/', interval: '30s', timeout: '5s', retries: 3, startPeriod: '10s' },
   },
   'tileserver-gl': {

@@ -7,7 +7,7 @@ import type { SchemaCheck } from './schema-validator.js';
 // ajv's runtime helpers are CommonJS.
 const require = createRequire(import.meta.url);
 
-const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"configs":{"description":"Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback).","type":"array","items":{"type":"object","required":["target"],"additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["content"]}],"properties":{"file":{"description":"A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB.","type":"string","minLength":1},"content":{"description":"The file's content, written inline. At most 500 KiB.","type":"string"},"target":{"description":"Absolute path of the file in the container.","type":"string","pattern":"^/"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"secrets":{"description":"Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes.","type":"array","items":{"type":"object","additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["external"]}],"properties":{"file":{"description":"An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root.","type":"string","minLength":1},"external":{"description":"The name of a Swarm secret created outside Kargo (docker secret create).","type":"string","minLength":1},"target":{"description":"A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age.","type":"string","pattern":"^(/.*|[^/]+)$"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"},"dependsOn":{"description":"GeoServices that must be Ready before Kargo creates or updates this one, by metadata.name in this namespace or as namespace/name (e.g. [postgis]). Each must have a manifest; a cycle is a manifest error.","type":"array","items":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}}}}}};
+const schema12 = {"description":"A geospatial service that Kargo runs as one Docker Swarm service.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoService.","type":"string","enum":["GeoService"]},"metadata":{"description":"Identity of the service. The Swarm service is named <namespace>_<name>.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What the service runs and how Swarm schedules and updates it.","type":"object","required":["image"],"additionalProperties":false,"properties":{"engine":{"description":"Preset that supplies defaults for the server it names (container port, health check, data path); fields set in the manifest win. Default generic (no defaults).","type":"string","enum":["generic","geoserver","mapserver","mapcache","tileserver-gl","postgis","krawler"]},"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"replicas":{"description":"Number of tasks in replicated mode (default 1). Not allowed with mode global.","type":"integer","minimum":0},"mode":{"description":"replicated (default) or global (one task per eligible node).","type":"string","enum":["replicated","global"]},"ports":{"description":"Ports the service publishes.","type":"array","items":{"type":"object","additionalProperties":false,"properties":{"target":{"description":"Port inside the container; default the engine preset's port.","type":"integer","minimum":1,"maximum":65535},"published":{"description":"Port on the swarm (ingress) or the node (host). Omitted, Swarm picks one in ingress mode.","type":"integer","minimum":1,"maximum":65535},"protocol":{"description":"tcp (default), udp or sctp.","type":"string","enum":["tcp","udp","sctp"]},"mode":{"description":"ingress (default, routing mesh) or host (published on the node running the task).","type":"string","enum":["ingress","host"]}}}},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"configs":{"description":"Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback).","type":"array","items":{"type":"object","required":["target"],"additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["content"]}],"properties":{"file":{"description":"A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB.","type":"string","minLength":1},"content":{"description":"The file's content, written inline. At most 500 KiB.","type":"string"},"target":{"description":"Absolute path of the file in the container.","type":"string","pattern":"^/"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"secrets":{"description":"Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes.","type":"array","items":{"type":"object","additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["external"]}],"properties":{"file":{"description":"An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root.","type":"string","minLength":1},"external":{"description":"The name of a Swarm secret created outside Kargo (docker secret create).","type":"string","minLength":1},"target":{"description":"A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age.","type":"string","pattern":"^(/.*|[^/]+)$"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"healthCheck":{"description":"How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset.","type":"object","additionalProperties":false,"properties":{"command":{"description":"Command run in the container; exit 0 means healthy. A string runs through the shell.","oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"httpPath":{"description":"Path probed over HTTP on localhost, e.g. /geoserver/web/.","type":"string","pattern":"^/"},"port":{"description":"Port of httpPath; default the engine's port or the first target port.","type":"integer","minimum":1,"maximum":65535},"interval":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"timeout":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"retries":{"description":"Consecutive failures before unhealthy.","type":"integer","minimum":1},"startPeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"disable":{"description":"Turn off the image's or the preset's health check.","type":"boolean"}}},"ogc":{"description":"OGC-aware health: the OGC service this GeoService offers and the layers it must serve. Kargo turns it into the task's health check (GetCapabilities holds the layers, a small GetMap, GetTile or GetFeature answers), so that Swarm's update monitor rolls back a version whose answers are broken, and probes the service itself from outside for the Available condition and the kargo_ogc_* metrics. Replaces healthCheck.command and healthCheck.httpPath; healthCheck's timings still apply.","type":"object","additionalProperties":false,"required":["service"],"properties":{"service":{"description":"The OGC service checked.","type":"string","enum":["WMS","WFS","WCS","WMTS"]},"path":{"description":"Path (and fixed query, e.g. ?map=/etc/mapserver/wms.map) of the OGC endpoint in the container; default the engine preset's (mapserver /cgi-bin/mapserv, mapcache /cgi-bin/mapcache/wmts, geoserver /geoserver/ows).","type":"string","pattern":"^/"},"version":{"description":"Protocol version asked for and expected back; default WMS 1.3.0, WFS 2.0.0, WCS 2.0.1, WMTS 1.0.0.","type":"string","pattern":"^[0-9]+(\\.[0-9]+){1,2}$"},"layers":{"description":"Layers (WMS), feature types (WFS), coverages (WCS) or tile layers (WMTS) that must be offered; the first ones are drawn by the sample request. Default: the first layer offered.","type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9_.:-]+$"}},"bbox":{"description":"WMS GetMap area as [minLon, minLat, maxLon, maxLat] in CRS:84; default the world.","type":"array","minItems":4,"maxItems":4,"items":{"type":"number"}},"url":{"description":"Where Kargo probes from outside (e.g. the public URL behind a proxy). Default: the endpoint path on the service's first published port of the endpoint's port, at --ogc-host. Without either, Available follows the in-task check.","type":"string","pattern":"^https?://"},"interval":{"description":"How often Kargo probes from outside (default 30s). The in-task check follows healthCheck.interval.","type":"string","x-kargo-format":"duration"}}},"update":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"rollback":{"description":"How Swarm rolls out a change (and, under rollback, how it rolls one back).","type":"object","additionalProperties":false,"properties":{"parallelism":{"description":"Tasks changed at once (default 1); 0 means all at once.","type":"integer","minimum":0},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"order":{"description":"stop-first (default) or start-first.","type":"string","enum":["stop-first","start-first"]},"failureAction":{"description":"pause (default for update), continue or rollback.","type":"string","enum":["pause","continue","rollback"]},"monitor":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxFailureRatio":{"description":"Fraction of tasks that may fail before failureAction applies, 0 to 1.","type":"number","minimum":0,"maximum":1}}},"restart":{"description":"When Swarm restarts a task's container.","type":"object","additionalProperties":false,"properties":{"condition":{"description":"any (default), on-failure or none.","type":"string","enum":["none","on-failure","any"]},"delay":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"maxAttempts":{"description":"Restarts before giving up; 0 means unlimited.","type":"integer","minimum":0},"window":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"suspend":{"description":"When true, Kargo makes no change to this service (nor prunes it) until false again.","type":"boolean"},"dependsOn":{"description":"GeoServices that must be Ready before Kargo creates or updates this one, by metadata.name in this namespace or as namespace/name (e.g. [postgis]). Each must have a manifest; a cycle is a manifest error.","type":"array","items":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}}}}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func6 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -18,7 +18,10 @@ const pattern6 = new RegExp("^[0-9]+$", "u");
 const pattern8 = new RegExp("^0?[0-7]{3}$", "u");
 const pattern9 = new RegExp("^(/.*|[^/]+)$", "u");
 const pattern13 = new RegExp("^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$", "u");
-const pattern16 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern16 = new RegExp("^[0-9]+(\\.[0-9]+){1,2}$", "u");
+const pattern17 = new RegExp("^[A-Za-z0-9_.:-]+$", "u");
+const pattern18 = new RegExp("^https?://", "u");
+const pattern20 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const formats0 = kargoFormats;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2639,12 +2642,11 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data9.update !== undefined){
-let data82 = data9.update;
+if(data9.ogc !== undefined){
+let data82 = data9.ogc;
 if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-for(const key18 in data82){
-if(!((((((key18 === "parallelism") || (key18 === "delay")) || (key18 === "order")) || (key18 === "failureAction")) || (key18 === "monitor")) || (key18 === "maxFailureRatio"))){
-const err187 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data82};
+if(data82.service === undefined){
+const err187 = {instancePath:instancePath+"/spec/ogc",schemaPath:"#/properties/spec/properties/ogc/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'",schema:schema12.properties.spec.properties.ogc.required,parentSchema:schema12.properties.spec.properties.ogc,data:data82};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2653,11 +2655,9 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-if(data82.parallelism !== undefined){
-let data83 = data82.parallelism;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err188 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data83};
+for(const key18 in data82){
+if(!(((((((key18 === "service") || (key18 === "path")) || (key18 === "version")) || (key18 === "layers")) || (key18 === "bbox")) || (key18 === "url")) || (key18 === "interval"))){
+const err188 = {instancePath:instancePath+"/spec/ogc",schemaPath:"#/properties/spec/properties/ogc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.ogc,data:data82};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2666,9 +2666,11 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 < 0 || isNaN(data83)){
-const err189 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data83};
+}
+if(data82.service !== undefined){
+let data83 = data82.service;
+if(typeof data83 !== "string"){
+const err189 = {instancePath:instancePath+"/spec/ogc/service",schemaPath:"#/properties/spec/properties/ogc/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.service.type,parentSchema:schema12.properties.spec.properties.ogc.properties.service,data:data83};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2677,13 +2679,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-}
-if(data82.delay !== undefined){
-let data84 = data82.delay;
-if(typeof data84 === "string"){
-if(formats0["duration"].parse(data84) === undefined){
-const err190 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data84};
+if(!((((data83 === "WMS") || (data83 === "WFS")) || (data83 === "WCS")) || (data83 === "WMTS"))){
+const err190 = {instancePath:instancePath+"/spec/ogc/service",schemaPath:"#/properties/spec/properties/ogc/properties/service/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.ogc.properties.service.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.ogc.properties.service.enum,parentSchema:schema12.properties.spec.properties.ogc.properties.service,data:data83};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2693,8 +2690,11 @@ vErrors.push(err190);
 errors++;
 }
 }
-else {
-const err191 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data84};
+if(data82.path !== undefined){
+let data84 = data82.path;
+if(typeof data84 === "string"){
+if(!pattern4.test(data84)){
+const err191 = {instancePath:instancePath+"/spec/ogc/path",schemaPath:"#/properties/spec/properties/ogc/properties/path/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.ogc.properties.path,data:data84};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2704,10 +2704,8 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data82.order !== undefined){
-let data85 = data82.order;
-if(typeof data85 !== "string"){
-const err192 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data85};
+else {
+const err192 = {instancePath:instancePath+"/spec/ogc/path",schemaPath:"#/properties/spec/properties/ogc/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.path.type,parentSchema:schema12.properties.spec.properties.ogc.properties.path,data:data84};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2716,8 +2714,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(!((data85 === "stop-first") || (data85 === "start-first"))){
-const err193 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data85};
+}
+if(data82.version !== undefined){
+let data85 = data82.version;
+if(typeof data85 === "string"){
+if(!pattern16.test(data85)){
+const err193 = {instancePath:instancePath+"/spec/ogc/version",schemaPath:"#/properties/spec/properties/ogc/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+){1,2}$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+){1,2}$"+"\"",schema:"^[0-9]+(\\.[0-9]+){1,2}$",parentSchema:schema12.properties.spec.properties.ogc.properties.version,data:data85};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2727,10 +2729,8 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data82.failureAction !== undefined){
-let data86 = data82.failureAction;
-if(typeof data86 !== "string"){
-const err194 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data86};
+else {
+const err194 = {instancePath:instancePath+"/spec/ogc/version",schemaPath:"#/properties/spec/properties/ogc/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.version.type,parentSchema:schema12.properties.spec.properties.ogc.properties.version,data:data85};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2739,8 +2739,16 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(!(((data86 === "pause") || (data86 === "continue")) || (data86 === "rollback"))){
-const err195 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data86};
+}
+if(data82.layers !== undefined){
+let data86 = data82.layers;
+if(Array.isArray(data86)){
+const len12 = data86.length;
+for(let i12=0; i12<len12; i12++){
+let data87 = data86[i12];
+if(typeof data87 === "string"){
+if(!pattern17.test(data87)){
+const err195 = {instancePath:instancePath+"/spec/ogc/layers/" + i12,schemaPath:"#/properties/spec/properties/ogc/properties/layers/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.:-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.:-]+$"+"\"",schema:"^[A-Za-z0-9_.:-]+$",parentSchema:schema12.properties.spec.properties.ogc.properties.layers.items,data:data87};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2750,11 +2758,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data82.monitor !== undefined){
-let data87 = data82.monitor;
-if(typeof data87 === "string"){
-if(formats0["duration"].parse(data87) === undefined){
-const err196 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data87};
+else {
+const err196 = {instancePath:instancePath+"/spec/ogc/layers/" + i12,schemaPath:"#/properties/spec/properties/ogc/properties/layers/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.layers.items.type,parentSchema:schema12.properties.spec.properties.ogc.properties.layers.items,data:data87};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2764,8 +2769,9 @@ vErrors.push(err196);
 errors++;
 }
 }
+}
 else {
-const err197 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data87};
+const err197 = {instancePath:instancePath+"/spec/ogc/layers",schemaPath:"#/properties/spec/properties/ogc/properties/layers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.ogc.properties.layers.type,parentSchema:schema12.properties.spec.properties.ogc.properties.layers,data:data86};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2775,11 +2781,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data82.maxFailureRatio !== undefined){
-let data88 = data82.maxFailureRatio;
-if(typeof data88 == "number"){
-if(data88 > 1 || isNaN(data88)){
-const err198 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
+if(data82.bbox !== undefined){
+let data88 = data82.bbox;
+if(Array.isArray(data88)){
+if(data88.length > 4){
+const err198 = {instancePath:instancePath+"/spec/ogc/bbox",schemaPath:"#/properties/spec/properties/ogc/properties/bbox/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema12.properties.spec.properties.ogc.properties.bbox,data:data88};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2788,8 +2794,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data88 < 0 || isNaN(data88)){
-const err199 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
+if(data88.length < 4){
+const err199 = {instancePath:instancePath+"/spec/ogc/bbox",schemaPath:"#/properties/spec/properties/ogc/properties/bbox/minItems",keyword:"minItems",params:{limit: 4},message:"must NOT have fewer than 4 items",schema:4,parentSchema:schema12.properties.spec.properties.ogc.properties.bbox,data:data88};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2798,9 +2804,11 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-else {
-const err200 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data88};
+const len13 = data88.length;
+for(let i13=0; i13<len13; i13++){
+let data89 = data88[i13];
+if(!(typeof data89 == "number")){
+const err200 = {instancePath:instancePath+"/spec/ogc/bbox/" + i13,schemaPath:"#/properties/spec/properties/ogc/properties/bbox/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.ogc.properties.bbox.items.type,parentSchema:schema12.properties.spec.properties.ogc.properties.bbox.items,data:data89};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2812,7 +2820,7 @@ errors++;
 }
 }
 else {
-const err201 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data82};
+const err201 = {instancePath:instancePath+"/spec/ogc/bbox",schemaPath:"#/properties/spec/properties/ogc/properties/bbox/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.ogc.properties.bbox.type,parentSchema:schema12.properties.spec.properties.ogc.properties.bbox,data:data88};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2822,12 +2830,11 @@ vErrors.push(err201);
 errors++;
 }
 }
-if(data9.rollback !== undefined){
-let data89 = data9.rollback;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-for(const key19 in data89){
-if(!((((((key19 === "parallelism") || (key19 === "delay")) || (key19 === "order")) || (key19 === "failureAction")) || (key19 === "monitor")) || (key19 === "maxFailureRatio"))){
-const err202 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data89};
+if(data82.url !== undefined){
+let data90 = data82.url;
+if(typeof data90 === "string"){
+if(!pattern18.test(data90)){
+const err202 = {instancePath:instancePath+"/spec/ogc/url",schemaPath:"#/properties/spec/properties/ogc/properties/url/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\"",schema:"^https?://",parentSchema:schema12.properties.spec.properties.ogc.properties.url,data:data90};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2837,10 +2844,8 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data89.parallelism !== undefined){
-let data90 = data89.parallelism;
-if(!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))){
-const err203 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data90};
+else {
+const err203 = {instancePath:instancePath+"/spec/ogc/url",schemaPath:"#/properties/spec/properties/ogc/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.url.type,parentSchema:schema12.properties.spec.properties.ogc.properties.url,data:data90};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2849,9 +2854,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(typeof data90 == "number"){
-if(data90 < 0 || isNaN(data90)){
-const err204 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data90};
+}
+if(data82.interval !== undefined){
+let data91 = data82.interval;
+if(typeof data91 === "string"){
+if(formats0["duration"].parse(data91) === undefined){
+const err204 = {instancePath:instancePath+"/spec/ogc/interval",schemaPath:"#/properties/spec/properties/ogc/properties/interval/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.ogc.properties.interval,data:data91};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2861,12 +2869,8 @@ vErrors.push(err204);
 errors++;
 }
 }
-}
-if(data89.delay !== undefined){
-let data91 = data89.delay;
-if(typeof data91 === "string"){
-if(formats0["duration"].parse(data91) === undefined){
-const err205 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data91};
+else {
+const err205 = {instancePath:instancePath+"/spec/ogc/interval",schemaPath:"#/properties/spec/properties/ogc/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.ogc.properties.interval.type,parentSchema:schema12.properties.spec.properties.ogc.properties.interval,data:data91};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2876,8 +2880,9 @@ vErrors.push(err205);
 errors++;
 }
 }
+}
 else {
-const err206 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data91};
+const err206 = {instancePath:instancePath+"/spec/ogc",schemaPath:"#/properties/spec/properties/ogc/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.ogc.type,parentSchema:schema12.properties.spec.properties.ogc,data:data82};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2887,10 +2892,12 @@ vErrors.push(err206);
 errors++;
 }
 }
-if(data89.order !== undefined){
-let data92 = data89.order;
-if(typeof data92 !== "string"){
-const err207 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data92};
+if(data9.update !== undefined){
+let data92 = data9.update;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key19 in data92){
+if(!((((((key19 === "parallelism") || (key19 === "delay")) || (key19 === "order")) || (key19 === "failureAction")) || (key19 === "monitor")) || (key19 === "maxFailureRatio"))){
+const err207 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.update,data:data92};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2899,8 +2906,11 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(!((data92 === "stop-first") || (data92 === "start-first"))){
-const err208 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data92};
+}
+if(data92.parallelism !== undefined){
+let data93 = data92.parallelism;
+if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
+const err208 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.update.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data93};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2909,11 +2919,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-if(data89.failureAction !== undefined){
-let data93 = data89.failureAction;
-if(typeof data93 !== "string"){
-const err209 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data93};
+if(typeof data93 == "number"){
+if(data93 < 0 || isNaN(data93)){
+const err209 = {instancePath:instancePath+"/spec/update/parallelism",schemaPath:"#/properties/spec/properties/update/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.parallelism,data:data93};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2922,8 +2930,13 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(!(((data93 === "pause") || (data93 === "continue")) || (data93 === "rollback"))){
-const err210 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data93};
+}
+}
+if(data92.delay !== undefined){
+let data94 = data92.delay;
+if(typeof data94 === "string"){
+if(formats0["duration"].parse(data94) === undefined){
+const err210 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data94};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2933,11 +2946,8 @@ vErrors.push(err210);
 errors++;
 }
 }
-if(data89.monitor !== undefined){
-let data94 = data89.monitor;
-if(typeof data94 === "string"){
-if(formats0["duration"].parse(data94) === undefined){
-const err211 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data94};
+else {
+const err211 = {instancePath:instancePath+"/spec/update/delay",schemaPath:"#/properties/spec/properties/update/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.delay.type,parentSchema:schema12.properties.spec.properties.update.properties.delay,data:data94};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2947,8 +2957,10 @@ vErrors.push(err211);
 errors++;
 }
 }
-else {
-const err212 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data94};
+if(data92.order !== undefined){
+let data95 = data92.order;
+if(typeof data95 !== "string"){
+const err212 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.order.type,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data95};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2957,12 +2969,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-if(data89.maxFailureRatio !== undefined){
-let data95 = data89.maxFailureRatio;
-if(typeof data95 == "number"){
-if(data95 > 1 || isNaN(data95)){
-const err213 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+if(!((data95 === "stop-first") || (data95 === "start-first"))){
+const err213 = {instancePath:instancePath+"/spec/update/order",schemaPath:"#/properties/spec/properties/update/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.order.enum,parentSchema:schema12.properties.spec.properties.update.properties.order,data:data95};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2971,8 +2979,11 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data95 < 0 || isNaN(data95)){
-const err214 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+}
+if(data92.failureAction !== undefined){
+let data96 = data92.failureAction;
+if(typeof data96 !== "string"){
+const err214 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data96};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2981,9 +2992,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-else {
-const err215 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data95};
+if(!(((data96 === "pause") || (data96 === "continue")) || (data96 === "rollback"))){
+const err215 = {instancePath:instancePath+"/spec/update/failureAction",schemaPath:"#/properties/spec/properties/update/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.update.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.update.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.update.properties.failureAction,data:data96};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2993,9 +3003,11 @@ vErrors.push(err215);
 errors++;
 }
 }
-}
-else {
-const err216 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data89};
+if(data92.monitor !== undefined){
+let data97 = data92.monitor;
+if(typeof data97 === "string"){
+if(formats0["duration"].parse(data97) === undefined){
+const err216 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data97};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -3005,12 +3017,8 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data9.restart !== undefined){
-let data96 = data9.restart;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-for(const key20 in data96){
-if(!((((key20 === "condition") || (key20 === "delay")) || (key20 === "maxAttempts")) || (key20 === "window"))){
-const err217 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data96};
+else {
+const err217 = {instancePath:instancePath+"/spec/update/monitor",schemaPath:"#/properties/spec/properties/update/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.update.properties.monitor.type,parentSchema:schema12.properties.spec.properties.update.properties.monitor,data:data97};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -3020,10 +3028,11 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data96.condition !== undefined){
-let data97 = data96.condition;
-if(typeof data97 !== "string"){
-const err218 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data97};
+if(data92.maxFailureRatio !== undefined){
+let data98 = data92.maxFailureRatio;
+if(typeof data98 == "number"){
+if(data98 > 1 || isNaN(data98)){
+const err218 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data98};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -3032,8 +3041,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(!(((data97 === "none") || (data97 === "on-failure")) || (data97 === "any"))){
-const err219 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data97};
+if(data98 < 0 || isNaN(data98)){
+const err219 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data98};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -3043,11 +3052,8 @@ vErrors.push(err219);
 errors++;
 }
 }
-if(data96.delay !== undefined){
-let data98 = data96.delay;
-if(typeof data98 === "string"){
-if(formats0["duration"].parse(data98) === undefined){
-const err220 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data98};
+else {
+const err220 = {instancePath:instancePath+"/spec/update/maxFailureRatio",schemaPath:"#/properties/spec/properties/update/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.update.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.update.properties.maxFailureRatio,data:data98};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -3057,8 +3063,9 @@ vErrors.push(err220);
 errors++;
 }
 }
+}
 else {
-const err221 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data98};
+const err221 = {instancePath:instancePath+"/spec/update",schemaPath:"#/properties/spec/properties/update/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.update.type,parentSchema:schema12.properties.spec.properties.update,data:data92};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -3068,10 +3075,12 @@ vErrors.push(err221);
 errors++;
 }
 }
-if(data96.maxAttempts !== undefined){
-let data99 = data96.maxAttempts;
-if(!((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99)))){
-const err222 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data99};
+if(data9.rollback !== undefined){
+let data99 = data9.rollback;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key20 in data99){
+if(!((((((key20 === "parallelism") || (key20 === "delay")) || (key20 === "order")) || (key20 === "failureAction")) || (key20 === "monitor")) || (key20 === "maxFailureRatio"))){
+const err222 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.rollback,data:data99};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -3080,9 +3089,11 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(typeof data99 == "number"){
-if(data99 < 0 || isNaN(data99)){
-const err223 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data99};
+}
+if(data99.parallelism !== undefined){
+let data100 = data99.parallelism;
+if(!((typeof data100 == "number") && (!(data100 % 1) && !isNaN(data100)))){
+const err223 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.rollback.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data100};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -3091,13 +3102,9 @@ vErrors.push(err223);
 }
 errors++;
 }
-}
-}
-if(data96.window !== undefined){
-let data100 = data96.window;
-if(typeof data100 === "string"){
-if(formats0["duration"].parse(data100) === undefined){
-const err224 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data100};
+if(typeof data100 == "number"){
+if(data100 < 0 || isNaN(data100)){
+const err224 = {instancePath:instancePath+"/spec/rollback/parallelism",schemaPath:"#/properties/spec/properties/rollback/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.parallelism,data:data100};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -3107,8 +3114,12 @@ vErrors.push(err224);
 errors++;
 }
 }
-else {
-const err225 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data100};
+}
+if(data99.delay !== undefined){
+let data101 = data99.delay;
+if(typeof data101 === "string"){
+if(formats0["duration"].parse(data101) === undefined){
+const err225 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data101};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -3118,9 +3129,8 @@ vErrors.push(err225);
 errors++;
 }
 }
-}
 else {
-const err226 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data96};
+const err226 = {instancePath:instancePath+"/spec/rollback/delay",schemaPath:"#/properties/spec/properties/rollback/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.delay.type,parentSchema:schema12.properties.spec.properties.rollback.properties.delay,data:data101};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -3130,13 +3140,10 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data9.labels !== undefined){
-let data101 = data9.labels;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-for(const key21 in data101){
-let data102 = data101[key21];
+if(data99.order !== undefined){
+let data102 = data99.order;
 if(typeof data102 !== "string"){
-const err227 = {instancePath:instancePath+"/spec/labels/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data102};
+const err227 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.order.type,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data102};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -3145,10 +3152,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-}
-else {
-const err228 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data101};
+if(!((data102 === "stop-first") || (data102 === "start-first"))){
+const err228 = {instancePath:instancePath+"/spec/rollback/order",schemaPath:"#/properties/spec/properties/rollback/properties/order/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.order.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.order.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.order,data:data102};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -3158,13 +3163,10 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(data9.containerLabels !== undefined){
-let data103 = data9.containerLabels;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-for(const key22 in data103){
-let data104 = data103[key22];
-if(typeof data104 !== "string"){
-const err229 = {instancePath:instancePath+"/spec/containerLabels/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data104};
+if(data99.failureAction !== undefined){
+let data103 = data99.failureAction;
+if(typeof data103 !== "string"){
+const err229 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.failureAction.type,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data103};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -3173,10 +3175,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-}
-else {
-const err230 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data103};
+if(!(((data103 === "pause") || (data103 === "continue")) || (data103 === "rollback"))){
+const err230 = {instancePath:instancePath+"/spec/rollback/failureAction",schemaPath:"#/properties/spec/properties/rollback/properties/failureAction/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.rollback.properties.failureAction.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.rollback.properties.failureAction.enum,parentSchema:schema12.properties.spec.properties.rollback.properties.failureAction,data:data103};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -3186,11 +3186,11 @@ vErrors.push(err230);
 errors++;
 }
 }
-if(data9.stopGracePeriod !== undefined){
-let data105 = data9.stopGracePeriod;
-if(typeof data105 === "string"){
-if(formats0["duration"].parse(data105) === undefined){
-const err231 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data105};
+if(data99.monitor !== undefined){
+let data104 = data99.monitor;
+if(typeof data104 === "string"){
+if(formats0["duration"].parse(data104) === undefined){
+const err231 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data104};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -3201,7 +3201,7 @@ errors++;
 }
 }
 else {
-const err232 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data105};
+const err232 = {instancePath:instancePath+"/spec/rollback/monitor",schemaPath:"#/properties/spec/properties/rollback/properties/monitor/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.rollback.properties.monitor.type,parentSchema:schema12.properties.spec.properties.rollback.properties.monitor,data:data104};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -3211,11 +3211,11 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(data9.user !== undefined){
-let data106 = data9.user;
-if(typeof data106 === "string"){
-if(func2(data106) < 1){
-const err233 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data106};
+if(data99.maxFailureRatio !== undefined){
+let data105 = data99.maxFailureRatio;
+if(typeof data105 == "number"){
+if(data105 > 1 || isNaN(data105)){
+const err233 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1",schema:1,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data105};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -3224,9 +3224,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-else {
-const err234 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data106};
+if(data105 < 0 || isNaN(data105)){
+const err234 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data105};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3236,11 +3235,8 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data9.workingDir !== undefined){
-let data107 = data9.workingDir;
-if(typeof data107 === "string"){
-if(!pattern4.test(data107)){
-const err235 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data107};
+else {
+const err235 = {instancePath:instancePath+"/spec/rollback/maxFailureRatio",schemaPath:"#/properties/spec/properties/rollback/properties/maxFailureRatio/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio.type,parentSchema:schema12.properties.spec.properties.rollback.properties.maxFailureRatio,data:data105};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3250,8 +3246,9 @@ vErrors.push(err235);
 errors++;
 }
 }
+}
 else {
-const err236 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data107};
+const err236 = {instancePath:instancePath+"/spec/rollback",schemaPath:"#/properties/spec/properties/rollback/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.rollback.type,parentSchema:schema12.properties.spec.properties.rollback,data:data99};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3261,10 +3258,12 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data9.suspend !== undefined){
-let data108 = data9.suspend;
-if(typeof data108 !== "boolean"){
-const err237 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data108};
+if(data9.restart !== undefined){
+let data106 = data9.restart;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+for(const key21 in data106){
+if(!((((key21 === "condition") || (key21 === "delay")) || (key21 === "maxAttempts")) || (key21 === "window"))){
+const err237 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.restart,data:data106};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3274,15 +3273,10 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data9.dependsOn !== undefined){
-let data109 = data9.dependsOn;
-if(Array.isArray(data109)){
-const len12 = data109.length;
-for(let i12=0; i12<len12; i12++){
-let data110 = data109[i12];
-if(typeof data110 === "string"){
-if(!pattern16.test(data110)){
-const err238 = {instancePath:instancePath+"/spec/dependsOn/" + i12,schemaPath:"#/properties/spec/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.spec.properties.dependsOn.items,data:data110};
+if(data106.condition !== undefined){
+let data107 = data106.condition;
+if(typeof data107 !== "string"){
+const err238 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.condition.type,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data107};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3291,9 +3285,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-else {
-const err239 = {instancePath:instancePath+"/spec/dependsOn/" + i12,schemaPath:"#/properties/spec/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.dependsOn.items.type,parentSchema:schema12.properties.spec.properties.dependsOn.items,data:data110};
+if(!(((data107 === "none") || (data107 === "on-failure")) || (data107 === "any"))){
+const err239 = {instancePath:instancePath+"/spec/restart/condition",schemaPath:"#/properties/spec/properties/restart/properties/condition/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.restart.properties.condition.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.restart.properties.condition.enum,parentSchema:schema12.properties.spec.properties.restart.properties.condition,data:data107};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3303,9 +3296,11 @@ vErrors.push(err239);
 errors++;
 }
 }
-}
-else {
-const err240 = {instancePath:instancePath+"/spec/dependsOn",schemaPath:"#/properties/spec/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.dependsOn.type,parentSchema:schema12.properties.spec.properties.dependsOn,data:data109};
+if(data106.delay !== undefined){
+let data108 = data106.delay;
+if(typeof data108 === "string"){
+if(formats0["duration"].parse(data108) === undefined){
+const err240 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data108};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3315,9 +3310,8 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
 else {
-const err241 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+const err241 = {instancePath:instancePath+"/spec/restart/delay",schemaPath:"#/properties/spec/properties/restart/properties/delay/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.delay.type,parentSchema:schema12.properties.spec.properties.restart.properties.delay,data:data108};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3327,14 +3321,273 @@ vErrors.push(err241);
 errors++;
 }
 }
-}
-else {
-const err242 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(data106.maxAttempts !== undefined){
+let data109 = data106.maxAttempts;
+if(!((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109)))){
+const err242 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.restart.properties.maxAttempts.type,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data109};
 if(vErrors === null){
 vErrors = [err242];
 }
 else {
 vErrors.push(err242);
+}
+errors++;
+}
+if(typeof data109 == "number"){
+if(data109 < 0 || isNaN(data109)){
+const err243 = {instancePath:instancePath+"/spec/restart/maxAttempts",schemaPath:"#/properties/spec/properties/restart/properties/maxAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.restart.properties.maxAttempts,data:data109};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+if(data106.window !== undefined){
+let data110 = data106.window;
+if(typeof data110 === "string"){
+if(formats0["duration"].parse(data110) === undefined){
+const err244 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data110};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/spec/restart/window",schemaPath:"#/properties/spec/properties/restart/properties/window/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.restart.properties.window.type,parentSchema:schema12.properties.spec.properties.restart.properties.window,data:data110};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/spec/restart",schemaPath:"#/properties/spec/properties/restart/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.restart.type,parentSchema:schema12.properties.spec.properties.restart,data:data106};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data9.labels !== undefined){
+let data111 = data9.labels;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key22 in data111){
+let data112 = data111[key22];
+if(typeof data112 !== "string"){
+const err247 = {instancePath:instancePath+"/spec/labels/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.labels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.labels.additionalProperties,data:data112};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/spec/labels",schemaPath:"#/properties/spec/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.labels.type,parentSchema:schema12.properties.spec.properties.labels,data:data111};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data9.containerLabels !== undefined){
+let data113 = data9.containerLabels;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key23 in data113){
+let data114 = data113[key23];
+if(typeof data114 !== "string"){
+const err249 = {instancePath:instancePath+"/spec/containerLabels/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/containerLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.containerLabels.additionalProperties.type,parentSchema:schema12.properties.spec.properties.containerLabels.additionalProperties,data:data114};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/spec/containerLabels",schemaPath:"#/properties/spec/properties/containerLabels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.containerLabels.type,parentSchema:schema12.properties.spec.properties.containerLabels,data:data113};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data9.stopGracePeriod !== undefined){
+let data115 = data9.stopGracePeriod;
+if(typeof data115 === "string"){
+if(formats0["duration"].parse(data115) === undefined){
+const err251 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data115};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/spec/stopGracePeriod",schemaPath:"#/properties/spec/properties/stopGracePeriod/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopGracePeriod.type,parentSchema:schema12.properties.spec.properties.stopGracePeriod,data:data115};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data9.user !== undefined){
+let data116 = data9.user;
+if(typeof data116 === "string"){
+if(func2(data116) < 1){
+const err253 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data116};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+else {
+const err254 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data116};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+if(data9.workingDir !== undefined){
+let data117 = data9.workingDir;
+if(typeof data117 === "string"){
+if(!pattern4.test(data117)){
+const err255 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data117};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+else {
+const err256 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data117};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+if(data9.suspend !== undefined){
+let data118 = data9.suspend;
+if(typeof data118 !== "boolean"){
+const err257 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data118};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data9.dependsOn !== undefined){
+let data119 = data9.dependsOn;
+if(Array.isArray(data119)){
+const len14 = data119.length;
+for(let i14=0; i14<len14; i14++){
+let data120 = data119[i14];
+if(typeof data120 === "string"){
+if(!pattern20.test(data120)){
+const err258 = {instancePath:instancePath+"/spec/dependsOn/" + i14,schemaPath:"#/properties/spec/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.spec.properties.dependsOn.items,data:data120};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/spec/dependsOn/" + i14,schemaPath:"#/properties/spec/properties/dependsOn/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.dependsOn.items.type,parentSchema:schema12.properties.spec.properties.dependsOn.items,data:data120};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+}
+else {
+const err260 = {instancePath:instancePath+"/spec/dependsOn",schemaPath:"#/properties/spec/properties/dependsOn/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.properties.spec.properties.dependsOn.type,parentSchema:schema12.properties.spec.properties.dependsOn,data:data119};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+}
+else {
+const err261 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+}
+else {
+const err262 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
 }
 errors++;
 }

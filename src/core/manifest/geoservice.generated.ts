@@ -44,6 +44,23 @@ export type GeoServiceSpec = {
   placement?: PlacementSpec;
   /** How Swarm checks a task's health: a command, or an HTTP path probed inside the container (with wget or curl, whichever the image has). Overrides the engine preset. */
   healthCheck?: HealthCheckSpec;
+  /** OGC-aware health: the OGC service this GeoService offers and the layers it must serve. Kargo turns it into the task's health check (GetCapabilities holds the layers, a small GetMap, GetTile or GetFeature answers), so that Swarm's update monitor rolls back a version whose answers are broken, and probes the service itself from outside for the Available condition and the kargo_ogc_* metrics. Replaces healthCheck.command and healthCheck.httpPath; healthCheck's timings still apply. */
+  ogc?: {
+    /** The OGC service checked. */
+    service: 'WMS' | 'WFS' | 'WCS' | 'WMTS';
+    /** Path (and fixed query, e.g. ?map=/etc/mapserver/wms.map) of the OGC endpoint in the container; default the engine preset's (mapserver /cgi-bin/mapserv, mapcache /cgi-bin/mapcache/wmts, geoserver /geoserver/ows). */
+    path?: string;
+    /** Protocol version asked for and expected back; default WMS 1.3.0, WFS 2.0.0, WCS 2.0.1, WMTS 1.0.0. */
+    version?: string;
+    /** Layers (WMS), feature types (WFS), coverages (WCS) or tile layers (WMTS) that must be offered; the first ones are drawn by the sample request. Default: the first layer offered. */
+    layers?: string[];
+    /** WMS GetMap area as [minLon, minLat, maxLon, maxLat] in CRS:84; default the world. */
+    bbox?: number[];
+    /** Where Kargo probes from outside (e.g. the public URL behind a proxy). Default: the endpoint path on the service's first published port of the endpoint's port, at --ogc-host. Without either, Available follows the in-task check. */
+    url?: string;
+    /** How often Kargo probes from outside (default 30s). The in-task check follows healthCheck.interval. */
+    interval?: string;
+  };
   /** How Swarm rolls out a change (and, under rollback, how it rolls one back). */
   update?: UpdatePolicySpec;
   /** How Swarm rolls out a change (and, under rollback, how it rolls one back). */

@@ -101,6 +101,10 @@ const healthCheckRules: Rule = (spec) => {
   const check = spec.healthCheck;
   if (check === undefined) return [];
   const at = (field: string): FieldPath => ['spec', 'healthCheck', field];
+  const probe = check.command !== undefined ? 'command' : check.httpPath !== undefined ? 'httpPath' : check.disable === true ? 'disable' : undefined;
+  if (spec.ogc !== undefined && probe !== undefined) {
+    return [invalid(at(probe), `healthCheck.${probe} cannot be combined with spec.ogc: the OGC check is the task's health check (keep healthCheck for its timings only)`)];
+  }
   if (check.disable === true) {
     const others = Object.keys(check).filter((field) => field !== 'disable');
     return others.length > 0 ? [invalid(at(others[0] ?? 'disable'), 'disable: true cannot be combined with other health check fields')] : [];

@@ -55,6 +55,20 @@ export interface TileLayer {
   readonly style: string;
 }
 
+/** The root element each service and version answers GetCapabilities with. */
+export function capabilitiesRoot(service: OgcService, version: string): string {
+  switch (service) {
+    case 'WMS':
+      return version.startsWith('1.3') ? 'WMS_Capabilities' : 'WMT_MS_Capabilities';
+    case 'WFS':
+      return 'WFS_Capabilities';
+    case 'WCS':
+      return version.startsWith('1.0') ? 'WCS_Capabilities' : 'Capabilities';
+    case 'WMTS':
+      return 'Capabilities';
+  }
+}
+
 export const versionOf = (check: OgcCheck): string => check.version ?? defaultVersions[check.service];
 
 /** `baseUrl` with `params` added to its query (its own parameters kept, ours replacing the same keys). */

@@ -1,5 +1,5 @@
-import { versionOf, type CapabilitiesSummary, type OgcCheck, type OgcRequestKind } from './ogc-check.js';
-import { capabilitiesRoot, child, children, exceptionText, parseXml, summarizeCapabilities, attribute } from './ogc-xml.js';
+import { capabilitiesRoot, versionOf, type CapabilitiesSummary, type OgcCheck, type OgcRequestKind } from './ogc-check.js';
+import { child, children, exceptionText, parseXml, summarizeCapabilities, attribute } from './ogc-xml.js';
 
 /** An HTTP answer as the probe adapter read it. */
 export interface OgcAnswer {

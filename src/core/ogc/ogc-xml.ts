@@ -80,20 +80,6 @@ export function exceptionText(document: XmlDocument): string | undefined {
   return undefined;
 }
 
-/** The root element each service and version answers GetCapabilities with. */
-export function capabilitiesRoot(service: OgcService, version: string): string {
-  switch (service) {
-    case 'WMS':
-      return version.startsWith('1.3') ? 'WMS_Capabilities' : 'WMT_MS_Capabilities';
-    case 'WFS':
-      return 'WFS_Capabilities';
-    case 'WCS':
-      return version.startsWith('1.0') ? 'WCS_Capabilities' : 'Capabilities';
-    case 'WMTS':
-      return 'Capabilities';
-  }
-}
-
 /** What a capabilities document offers (its root already checked). */
 export function summarizeCapabilities(service: OgcService, document: XmlDocument): CapabilitiesSummary {
   const root = document.element;

@@ -32,6 +32,9 @@ const geoServiceSpec: Complete<GeoServiceSpec> = {
   resources: true,
   placement: { constraints: true, preferences: true, maxReplicasPerNode: true }, // rule: placement.managers
   healthCheck: true,
+  // Kargo makes GETs of OGC requests to ogc.url and keeps only a verdict: it reads no host file and
+  // grants the task nothing; the in-task check runs with the task's own rights.
+  ogc: true,
   update: true,
   rollback: true,
   restart: true,

@@ -15,11 +15,14 @@ export function mergeHealthCheck(preset: EnginePreset, own: HealthCheckSpec | un
   return { ...(ownProbe ? presetTimings : preset.healthCheck), ...own };
 }
 
-/** Swarm's HealthConfig for a merged health check; `fallbackPort` serves an httpPath without port. */
-export function renderHealthCheck(check: HealthCheckSpec | undefined, fallbackPort: number | undefined): HealthConfig | undefined {
-  if (check === undefined) return undefined;
-  if (check.disable === true) return { Test: ['NONE'] };
-  const test = probeOf(check, fallbackPort);
+/**
+ * Swarm's HealthConfig for a merged health check; `fallbackPort` serves an httpPath without port.
+ * `probe`, the OGC check's command when the manifest has `spec.ogc`, replaces the check's own probe.
+ */
+export function renderHealthCheck(check: HealthCheckSpec | undefined, fallbackPort: number | undefined, probe?: string[]): HealthConfig | undefined {
+  if (check?.disable === true) return { Test: ['NONE'] };
+  if (check === undefined) return probe === undefined ? undefined : { Test: probe };
+  const test = probe ?? probeOf(check, fallbackPort);
   const config: HealthConfig = {
     ...(test === undefined ? {} : { Test: test }),
     ...durationField('Interval', check.interval),

@@ -8,6 +8,8 @@ import { optionalField as optional } from '../optional-field.js';
 import { canonicalJson, compareCodePoints, sortKeys } from './canonical-json.js';
 import { renderFileMounts, type FileMounts } from './file-objects.js';
 import { mergeHealthCheck, renderHealthCheck } from './health-check.js';
+import { ogcEndpointOf } from '../ogc/ogc-endpoint.js';
+import { ogcTaskProbe } from '../ogc/ogc-task-probe.js';
 import { networkAttachments } from './network-attachments.js';
 import { managedByKargo, ownershipLabels, provenanceLabels } from './ownership.js';
 import { swarmNameOf } from '../object-key.js';
@@ -42,7 +44,7 @@ export function renderServiceSpec(resource: Resource, context: RenderContext): S
     }),
     TaskTemplate: renderTaskTemplate(spec, namespace, name, context.fileMounts ?? renderFileMounts(resource)),
     Mode: spec.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: spec.replicas ?? 1 } },
-    ...optional('UpdateConfig', renderUpdatePolicy(spec.update)),
+    ...optional('UpdateConfig', renderUpdatePolicy(updatePolicyOf(spec))),
     ...optional('RollbackConfig', renderUpdatePolicy(spec.rollback)),
     ...optional('EndpointSpec', renderEndpoint(spec)),
   };
@@ -61,7 +63,8 @@ export function specHash(spec: { readonly Labels?: Record<string, string> }): st
 
 function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: string, files: FileMounts): TaskSpec {
   const preset = presetOf(spec);
-  const healthCheck = renderHealthCheck(mergeHealthCheck(preset, spec.healthCheck), preset.port ?? spec.ports?.[0]?.target);
+  const ogc = ogcEndpointOf(spec);
+  const healthCheck = renderHealthCheck(mergeHealthCheck(preset, spec.healthCheck), preset.port ?? spec.ports?.[0]?.target, ogc === undefined ? undefined : ogcTaskProbe(ogc));
   const resources = {
     ...optional('Limits', renderResources(spec.resources?.limits)),
     ...optional('Reservations', renderResources(spec.resources?.reservations)),
@@ -130,6 +133,15 @@ function renderRestartPolicy(restart: GeoServiceSpec['restart']): TaskSpec['Rest
     ...optional('MaxAttempts', restart.maxAttempts),
     ...optional('Window', duration(restart.window)),
   };
+}
+
+/**
+ * With an OGC check, a failed update is rolled back unless the manifest says otherwise: Swarm's
+ * default (pause) would leave a version whose answers are broken in place of the working one.
+ */
+function updatePolicyOf(spec: GeoServiceSpec): UpdatePolicySpec | undefined {
+  if (spec.ogc === undefined || spec.update?.failureAction !== undefined) return spec.update;
+  return { ...spec.update, failureAction: 'rollback' };
 }
 
 function renderUpdatePolicy(policy: UpdatePolicySpec | undefined): UpdateConfig | undefined {

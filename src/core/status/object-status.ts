@@ -2,8 +2,11 @@ import type { ObjectKind } from '../object-key.js';
 import type { UpdateState } from '../swarm/engine-api.js';
 import type { JobStatus } from './job-status.js';
 
-/** kstatus condition types. */
-export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
+/**
+ * kstatus condition types, and Available: a GeoService with `spec.ogc` answers its OGC requests
+ * (set by Kargo's probe, independently of the reconciles that set the other three).
+ */
+export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled' | 'Available';
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {
@@ -35,6 +38,17 @@ export interface ObjectStatus {
   readonly sourceFile?: string;
   /** A GeoJob's runs (serviceName is then the prefix of its runs' names). */
   readonly job?: JobStatus;
+  /** A GeoService's last OGC probe by Kargo (`spec.ogc`). */
+  readonly ogc?: OgcProbeStatus;
+}
+
+/** What Kargo's last OGC probe of a GeoService asked and found. */
+export interface OgcProbeStatus {
+  /** The endpoint probed; absent when Kargo cannot reach the service and the in-task check speaks for it. */
+  readonly url?: string;
+  readonly lastProbeTime: string;
+  readonly latencyMs?: number;
+  readonly steps?: readonly { readonly request: string; readonly ok: boolean; readonly latencyMs: number; readonly message: string }[];
 }
 
 /** The phase a reconcile leaves an object in; conditions follow from it. */
@@ -50,7 +64,7 @@ export type Phase =
  * lastTransitionTime while its status does not change.
  */
 export function conditionsFor(phase: Phase, previous: readonly Condition[], now: string): Condition[] {
-  const wanted: Record<ConditionType, Omit<Condition, 'type' | 'lastTransitionTime'>> =
+  const wanted: Record<Exclude<ConditionType, 'Available'>, Omit<Condition, 'type' | 'lastTransitionTime'>> =
     phase.kind === 'ready'
       ? {
           Ready: { status: 'True', reason: 'Converged', message: 'the service matches its manifest and its tasks are running' },
@@ -68,12 +82,19 @@ export function conditionsFor(phase: Phase, previous: readonly Condition[], now:
             Reconciling: { status: 'True', reason: phase.reason, message: phase.message },
             Stalled: { status: 'False', reason: phase.reason, message: '' },
           };
-  return (['Ready', 'Reconciling', 'Stalled'] as const).map((type) => {
+  const kept = previous.filter((condition) => condition.type === 'Available');
+  return [...(['Ready', 'Reconciling', 'Stalled'] as const).map((type) => {
     const before = previous.find((condition) => condition.type === type);
     const next = wanted[type];
     const lastTransitionTime = before !== undefined && before.status === next.status ? before.lastTransitionTime : now;
     return { type, ...next, lastTransitionTime };
-  });
+  }), ...kept];
+}
+
+/** Ready, and Available too where Kargo checks OGC answers: what a dependent waits for. */
+export function isReadyAndAvailable(status: Pick<ObjectStatus, 'conditions'>): boolean {
+  const available = conditionOf(status, 'Available');
+  return isReady(status) && (available === undefined || available.status === 'True');
 }
 
 /** Whether the Ready condition is True. */
