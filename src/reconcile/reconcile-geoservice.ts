@@ -4,7 +4,8 @@ import type { Snapshot } from '../core/snapshot.js';
 import { isManagedByKargo, ownershipLabels } from '../core/render/ownership.js';
 import { parseKey, swarmNameOf } from '../core/object-key.js';
 import type { Phase } from '../core/status/object-status.js';
-import type { Service, Task, UpdateState } from '../core/swarm/engine-api.js';
+import type { Service, UpdateState } from '../core/swarm/engine-api.js';
+import { lastTaskFailure } from './rollout-failure.js';
 import { FileObjectsOfKey, type ListedObjects } from './file-objects-of-key.js';
 import { dependenciesNotReady } from './dependency-readiness.js';
 import { networksNotReady } from './network-readiness.js';
@@ -171,20 +172,6 @@ async function stallOutcome(key: string, phase: Phase, service: Service, swarm: 
   const message = failure === undefined ? phase.message : `${phase.message}; the failed task said: ${failure}`;
   return outcome(key, { ...phase, message }, { service });
 }
-
-async function lastTaskFailure(serviceId: string, swarm: SwarmPort): Promise<string | undefined> {
-  const tasks = await swarm.listTasks({ service: [serviceId] });
-  const failed = tasks.filter((task) => task.Status?.State === 'failed' || task.Status?.State === 'rejected');
-  // Parsed, not compared as text: RFC 3339 times drop trailing zeros of the fraction ("…00Z" vs "…00.1Z").
-  const at = (task: Task): number => Date.parse(task.Status?.Timestamp ?? '') || 0;
-  const reasons = failed.sort((a, b) => at(a) - at(b)).map((task) => task.Status?.Err ?? task.Status?.Message ?? '');
-  // A task torn down while the node drops its copy of an overlay network may fail on that
-  // clean-up alone: it says nothing about why the rollout failed, so an earlier reason wins.
-  return reasons.filter((reason) => !cleanupFailure.test(reason)).pop() ?? reasons.pop();
-}
-
-/** Errors of the engine's own clean-up of a task, not of the task's work. */
-const cleanupFailure = /^error while removing network/;
 
 /**
  * A rollout Swarm gave up on: it rolled back the spec Kargo sent, or paused it. While the

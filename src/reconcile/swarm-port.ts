@@ -12,6 +12,8 @@ export interface SwarmPort {
   createNetwork(spec: NetworkCreateRequest): Promise<string>;
   removeNetwork(id: string): Promise<void>;
   listTasks(filters?: ListFilters): Promise<Task[]>;
+  /** A container's last health check outputs, if it is on this node. */
+  containerHealthLog(containerId: string): Promise<string[] | undefined>;
   /** Configs or secrets (`kind`); a secret's data never comes back. */
   listFileObjects(kind: FileObjectKind, filters?: ListFilters): Promise<FileObject[]>;
   createFileObject(kind: FileObjectKind, spec: FileObjectSpec): Promise<string>;

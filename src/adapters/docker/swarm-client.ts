@@ -109,6 +109,20 @@ export class SwarmClient {
     return (await this.call('list_tasks', () => this.docker.listTasks({ filters }))) as Task[];
   }
 
+  /**
+   * The last health check outputs of a container of this node, oldest first; undefined when this
+   * node does not have it (a task of another node, or one already pruned).
+   */
+  async containerHealthLog(containerId: string): Promise<string[] | undefined> {
+    try {
+      const inspected = (await this.call('inspect_container', () => this.docker.getContainer(containerId).inspect())) as { State?: { Health?: { Log?: { Output?: string }[] } } };
+      return (inspected.State?.Health?.Log ?? []).map((entry) => entry.Output ?? '');
+    } catch (error) {
+      if ((error as { statusCode?: unknown }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
   async listFileObjects(kind: FileObjectKind, filters: ListFilters = {}): Promise<FileObject[]> {
     const list = (): Promise<unknown> => (kind === 'config' ? this.docker.listConfigs({ filters }) : this.docker.listSecrets({ filters }));
     return (await this.call(`list_${kind}s`, list)) as FileObject[];
