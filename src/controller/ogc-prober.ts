@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { OgcCheck } from '../core/ogc/ogc-check.js';
-import { ogcProbeTargetOf, publishedEndpointUrl, type Availability, type OgcProbeTarget } from '../core/ogc/ogc-availability.js';
+import { availableCondition, ogcProbeTargetOf, publishedEndpointUrl, type Availability, type OgcProbeTarget } from '../core/ogc/ogc-availability.js';
 import type { OgcProbeResult } from '../core/ogc/ogc-probe-result.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { conditionOf, isReady, type ObjectStatus } from '../core/status/object-status.js';
@@ -88,12 +88,13 @@ export class OgcProber {
     this.nextDue.delete(key);
   }
 
-  /** No way to reach it from here: the tasks Swarm runs pass the in-task check exactly when the service is Ready. */
+  /** No way to reach it from here: a task with a health check runs only once the check passed, so running tasks are passing ones. */
   private recordInTask(key: string, status: ObjectStatus): void {
-    const ready = isReady(status);
+    const availability = { kind: 'in-task' as const, runningTasks: status.runningTasks ?? 0, desiredTasks: status.desiredTasks ?? 0 };
     const available = conditionOf(status, 'Available');
-    if (available?.reason.startsWith('InTaskCheck') === true && (available.status === 'True') === ready) return;
-    this.record(key, { kind: 'in-task', ready });
+    const expected = availableCondition(availability, available, '');
+    if (available?.reason === expected.reason && available.message === expected.message) return;
+    this.record(key, availability);
   }
 
   private async probe(key: string, target: Exclude<OgcProbeTarget, { kind: 'in-task' }>): Promise<void> {

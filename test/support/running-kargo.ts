@@ -6,7 +6,9 @@ import { Writable } from 'node:stream';
 import { SwarmClient } from '../../src/adapters/docker/swarm-client.js';
 import type { Operator, OperatorSettings } from '../../src/controller/operator.js';
 import { startRuntime, type KargoRuntime } from '../../src/runtime/kargo-runtime.js';
-import type { ObjectStatus } from '../../src/core/status/object-status.js';
+import type { ConditionType, ObjectStatus } from '../../src/core/status/object-status.js';
+import type { EnginePortForward } from '../../src/sandbox/engine-port-forward.js';
+import { reachPublishedPort } from './published-port.js';
 import type { FileObjectKind } from '../../src/core/manifest/file-references.js';
 import type { FileObjectSpec, ListFilters, NetworkCreateRequest, Service, ServiceSpec } from '../../src/core/swarm/engine-api.js';
 import { createLogger } from '../../src/observability/logger.js';
@@ -125,7 +127,14 @@ export class RunningKargo {
         done();
       },
     }));
-    const runtime = await startRuntime({ swarm: this.swarm, logger, version: 'test', listen: '127.0.0.1:0', settings: { ...testSettings(this.dir, this.namespace), ...this.overrides } });
+    const runtime = await startRuntime({
+      swarm: this.swarm,
+      logger,
+      version: 'test',
+      listen: '127.0.0.1:0',
+      settings: { ...testSettings(this.dir, this.namespace), ...this.overrides },
+      reachPublishedPort: (port) => this.reachPublishedPort(port),
+    });
     this.runtime = runtime;
     this.operator = runtime.operator;
     await runtime.started;
@@ -147,7 +156,7 @@ export class RunningKargo {
   }
 
   /** Waits until the GeoService's condition `type` is True (and returns its status). */
-  async waitForCondition(name: string, type: 'Ready' | 'Stalled' | 'Reconciling', options: WaitOptions = {}): Promise<ObjectStatus> {
+  async waitForCondition(name: string, type: ConditionType, options: WaitOptions = {}): Promise<ObjectStatus> {
     return waitFor(`${this.namespace}/${name} ${type}`, () => {
       const status = this.status(name);
       return status?.conditions.some((c) => c.type === type && c.status === 'True') === true ? status : undefined;
@@ -160,8 +169,18 @@ export class RunningKargo {
     return new Map(services.map((service) => [service.Spec.Name ?? '', service]));
   }
 
+  /** Kargo's OGC probes reach published ports through forwarders into the test engine, one per port. */
+  private readonly forwards = new Map<number, Promise<EnginePortForward>>();
+
+  private async reachPublishedPort(port: number): Promise<string> {
+    const forward = this.forwards.get(port) ?? reachPublishedPort(port);
+    this.forwards.set(port, forward);
+    return (await forward).url;
+  }
+
   async stop(): Promise<void> {
     await this.runtime?.stop();
+    await Promise.all([...this.forwards.values()].map(async (forward) => (await forward).close()));
     const inNamespace = { label: [`com.docker.stack.namespace=${this.namespace}`] };
     const services = await this.swarm.listServices(inNamespace);
     await Promise.all(services.map((service) => this.swarm.removeService(service.ID)));

@@ -31,7 +31,12 @@ export function publishedEndpointUrl(origin: string, endpoint: OgcEndpoint): str
 /** What the Available condition is made from: Kargo's probe, or (no way to reach the service) the in-task check Swarm runs. */
 export type Availability =
   | { readonly kind: 'probed'; readonly url: string; readonly result: OgcProbeResult }
-  | { readonly kind: 'in-task'; readonly ready: boolean };
+  | { readonly kind: 'in-task'; readonly runningTasks: number; readonly desiredTasks: number };
+
+/** A task with a health check is running only once the check passed: its running tasks are those that pass. */
+function tasksPassing(tasks: { readonly runningTasks: number; readonly desiredTasks: number }): string {
+  return `${String(tasks.runningTasks)} of ${String(tasks.desiredTasks)} tasks pass`;
+}
 
 /**
  * The Available condition: whether the service answers its OGC requests as a client sees them.
@@ -45,9 +50,9 @@ export function availableCondition(availability: Availability, previous: Conditi
           reason: availability.result.verdict.ok ? 'OgcChecksPassed' : availability.result.verdict.reason,
           message: availability.result.verdict.message,
         }
-      : availability.ready
-        ? { status: 'True' as const, reason: 'InTaskCheckPassed', message: "its running tasks pass the in-task OGC check (Kargo does not probe it: no ogc.url and no published port)" }
-        : { status: 'False' as const, reason: 'InTaskCheckPending', message: 'no task passes the in-task OGC check yet' };
+      : availability.runningTasks > 0
+        ? { status: 'True' as const, reason: 'InTaskCheckPassed', message: `${tasksPassing(availability)} the in-task OGC check (Kargo does not probe it: no ogc.url and no published port)` }
+        : { status: 'False' as const, reason: 'InTaskCheckFailing', message: `${tasksPassing(availability)} the in-task OGC check` };
   const lastTransitionTime = previous !== undefined && previous.status === next.status ? previous.lastTransitionTime : now;
   return { type: 'Available', ...next, lastTransitionTime };
 }

@@ -21,8 +21,9 @@ export function ogcTaskProbe(endpoint: OgcEndpoint): string[] {
   const what = `${check.service} GetCapabilities`;
   const root = capabilitiesRoot(check.service, versionOf(check));
   const lines = [
-    // wget (busybox, Debian) or curl, whichever the image has; the answer on stdout.
-    `get() { wget -q -T 10 -O - "$1" 2>/dev/null || curl -fsS -m 10 "$1" 2>/dev/null; }`,
+    // wget (busybox, Debian) or curl, whichever the image has; the answer on stdout. No wget -T: Debian's
+    // busybox wget crashes on it, and the health check's own timeout bounds the request anyway.
+    `get() { wget -q -O - "$1" 2>/dev/null || curl -fsS -m 10 "$1" 2>/dev/null; }`,
     `fail() { echo "${taskProbeMarker} $1"; exit 1; }`,
     `c=$(get ${quote(capabilities.url)}) || fail ${quote(`${what} failed (no HTTP 200 answer)`)}`,
     `case "$c" in *'<${root}'*|*':${root}'*) ;; *) fail ${quote(`${what} answered no <${root}> document`)} ;; esac`,
