@@ -150,7 +150,7 @@ const postgis: GeoImageRecipe = {
     'EXPOSE 5432',
     'CMD ["/usr/local/bin/kargo-postgis"]',
   ],
-  serviceNeeds: 'StopSignal SIGINT (fast shutdown; SIGTERM waits for every client), POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data',
+  serviceNeeds: 'StopSignal SIGINT (fast shutdown; SIGTERM waits for every client), POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data; SQL run once on the first start in /docker-entrypoint-initdb.d/*.sql (configs)',
 };
 
 const krawler: GeoImageRecipe = {
