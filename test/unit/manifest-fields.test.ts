@@ -64,6 +64,8 @@ const durationMessage = 'must be a duration such as 500ms, 30s, 2m or 1h30m';
 const sizeMessage = 'must be a size such as 512M, 2G or 64Mi';
 const cpusMessage = 'must be a positive number of CPUs such as 0.5 or 2';
 
+const ogc = (fields: Patch): Patch => spec({ ogc: fields });
+
 /** A duration field of `parent` (a path in spec), e.g. spec.healthCheck.interval. */
 function durationRow(parent: readonly string[], name: string, wrap: (fields: Patch) => Patch): FieldRow {
   const field = ['spec', ...parent, name].join('.');
@@ -558,6 +560,42 @@ const fieldRows: readonly FieldRow[] = [
       bad(healthCheck({ disable: true, command: 'true' }), 'spec.healthCheck.command', 'disable: true cannot be combined with other health check fields', InvalidField),
     ],
   },
+  {
+    field: 'spec.ogc',
+    valid: ogc({ service: 'WMS' }),
+    invalid: [bad(spec({ ogc: 'WMS' }), 'spec.ogc', 'must be a map, not "WMS"'), bad(spec({ ogc: { layers: ['roads'] } }), 'spec.ogc.service', 'missing required field "service"')],
+  },
+  {
+    field: 'spec.ogc.service',
+    valid: ogc({ service: 'WMTS' }),
+    invalid: [bad(ogc({ service: 'WPS' }), 'spec.ogc.service', 'must be one of "WMS", "WFS", "WCS", "WMTS", not "WPS"')],
+  },
+  {
+    field: 'spec.ogc.path',
+    valid: ogc({ service: 'WMS', path: '/cgi-bin/mapserv?map=/etc/mapserver/wms.map' }),
+    invalid: [bad(ogc({ service: 'WMS', path: 'cgi-bin/mapserv' }), 'spec.ogc.path', 'must be an absolute path (start with /), not "cgi-bin/mapserv"')],
+  },
+  {
+    field: 'spec.ogc.version',
+    valid: ogc({ service: 'WMS', version: '1.1.1' }),
+    invalid: [bad(ogc({ service: 'WMS', version: 'latest' }), 'spec.ogc.version', 'must match ^[0-9]+(\\.[0-9]+){1,2}$, not "latest"')],
+  },
+  {
+    field: 'spec.ogc.layers',
+    valid: ogc({ service: 'WMS', layers: ['roads', 'topp:states'] }),
+    invalid: [bad(ogc({ service: 'WMS', layers: ['a layer'] }), 'spec.ogc.layers[0]', 'must match ^[A-Za-z0-9_.:-]+$, not "a layer"')],
+  },
+  {
+    field: 'spec.ogc.bbox',
+    valid: ogc({ service: 'WMS', bbox: [-5.5, 41, 10, 51.5] }),
+    invalid: [bad(ogc({ service: 'WMS', bbox: [0, 0, 1] }), 'spec.ogc.bbox', 'must have at least 4 items')],
+  },
+  {
+    field: 'spec.ogc.url',
+    valid: ogc({ service: 'WMS', url: 'https://maps.example.org/wms' }),
+    invalid: [bad(ogc({ service: 'WMS', url: 'maps.example.org/wms' }), 'spec.ogc.url', 'must match ^https?://, not "maps.example.org/wms"')],
+  },
+  durationRow(['ogc'], 'interval', (fields) => ogc({ service: 'WMS', ...fields })),
   ...updatePolicyRows('update'),
   ...updatePolicyRows('rollback'),
   {
