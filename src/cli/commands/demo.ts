@@ -1,7 +1,6 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { loadExamples } from '../../demo/examples.js';
-import { demoManifestFile } from '../../demo/demo-manifests.js';
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeDemoManifests } from '../../demo/demo-directory.js';
 import { humanLogStream } from '../../demo/human-log.js';
 import { isReady } from '../../core/status/object-status.js';
 import type { StatusReader } from '../../controller/status-store.js';
@@ -50,7 +49,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     step(`building the local images (${elapsed()})`);
     await buildLocalImages(engine.docker, [localImages.http], (line) => io.stdout.write(`  ${style.dim(line)}\n`));
     step(`writing the demo manifests to ${manifests}`);
-    await writeDemoManifests(manifests);
+    writeDemoManifests(manifests);
     step(`starting Kargo on them (${elapsed()})`);
     const logger = createLogger('info', humanLogStream((line) => io.stdout.write(`  ${style.dim(line)}\n`)));
     const runtime = await startRuntime({
@@ -79,14 +78,6 @@ Press Ctrl-C to stop and remove everything.
     await tearDown(engine, workDir, step);
   }
   return ExitCode.Ok;
-}
-
-async function writeDemoManifests(directory: string): Promise<void> {
-  const examples = await loadExamples();
-  const byFile = new Map<string, (typeof examples.manifests)[number]['resource'][]>();
-  for (const manifest of examples.manifests) byFile.set(manifest.source.file, [...(byFile.get(manifest.source.file) ?? []), manifest.resource]);
-  mkdirSync(directory, { recursive: true });
-  for (const [file, resources] of byFile) writeFileSync(join(directory, basename(file)), demoManifestFile(`examples/${basename(file)}`, resources));
 }
 
 /** Waits until every GeoService is Ready (then calls `done`), or until `stopped` says so. */
