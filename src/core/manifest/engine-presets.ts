@@ -11,6 +11,8 @@ export interface EnginePreset {
   readonly dataPath?: string;
   /** The health check used when the manifest has none. */
   readonly healthCheck?: HealthCheckSpec;
+  /** The signal that stops the server cleanly and quickly: default of `stopSignal` (Swarm's own default is the image's). */
+  readonly stopSignal?: string;
 }
 
 /**
@@ -49,6 +51,8 @@ export const enginePresets: Readonly<Record<EngineName, EnginePreset>> = {
       retries: 5,
       startPeriod: '30s',
     },
+    // Fast shutdown: SIGTERM is PostgreSQL's smart shutdown, which waits for every client to disconnect.
+    stopSignal: 'SIGINT',
   },
   krawler: {
     port: 3030,
