@@ -135,7 +135,7 @@ const mapcache = cgiImage({
   index: 'MapCache: /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities\n',
   setup: 'mkdir -p /etc/mapcache /var/cache/mapcache && chmod 777 /var/cache/mapcache',
   env: ['MAPCACHE_CONFIG_FILE=/etc/mapcache/mapcache.xml'],
-  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config); health at /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities, not the preset\'s /mapcache/',
+  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config): without it the preset\'s health check fails',
 });
 
 const postgis: GeoImageRecipe = {
@@ -150,7 +150,7 @@ const postgis: GeoImageRecipe = {
     'EXPOSE 5432',
     'CMD ["/usr/local/bin/kargo-postgis"]',
   ],
-  serviceNeeds: 'StopSignal SIGINT (fast shutdown; SIGTERM waits for every client), POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data',
+  serviceNeeds: 'POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data; the preset\'s StopSignal SIGINT (fast shutdown; SIGTERM waits for every client)',
 };
 
 const krawler: GeoImageRecipe = {
@@ -182,7 +182,7 @@ const krawler: GeoImageRecipe = {
     'WORKDIR /opt/krawler',
     'ENTRYPOINT ["/usr/local/bin/kargo-krawler"]',
   ],
-  serviceNeeds: 'the job file at /opt/krawler/jobfile.js (a config; a CommonJS module), restart condition none or on-failure for a one-off run',
+  serviceNeeds: 'the job file at /opt/krawler/jobfile.js (a config; a CommonJS module); a GeoJob for a one-off run, or a GeoService with args [/opt/krawler/jobfile.js, --cron, <6 fields>, --run] (its /healthcheck on 3030 is the preset\'s probe)',
 };
 
 export const geoImageRecipes: Readonly<Record<GeoImageName, GeoImageRecipe>> = { mapserver, postgis, mapcache, krawler };
