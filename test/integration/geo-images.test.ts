@@ -35,7 +35,7 @@ const secrets: string[] = [];
 beforeAll(async () => {
   const started = Date.now();
   images = await ensureGeoImages(swarm.docker, [...geoImageNames], { say });
-  for (const image of Object.values(images)) say(`${image.tag}: ${image.source}, ${image.seconds.toFixed(1)}s`);
+  for (const image of Object.values(images)) say(`${image.tag} (${image.stableTag}): ${image.source}, ${image.seconds.toFixed(1)}s`);
   say(`all images ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   // A first build on a fresh machine takes about five minutes (two cores); the cache makes it seconds.
 }, 900_000);
@@ -212,6 +212,14 @@ describe('real geo servers', () => {
 });
 
 describe('building geo images', () => {
+  it('tags each image with the server version it packages too, naming the same image', async () => {
+    expect(Object.values(images).map((image) => image.stableTag)).toEqual(['kargo-geo/mapserver:8.0', 'kargo-geo/postgis:15-3.3', 'kargo-geo/mapcache:1.14', 'kargo-geo/krawler:1.0.1']);
+    for (const image of Object.values(images)) {
+      const [stable, hashed] = await Promise.all([swarm.docker.getImage(image.stableTag).inspect(), swarm.docker.getImage(image.tag).inspect()]);
+      expect(stable.Id).toBe(hashed.Id);
+    }
+  });
+
   it('says what to do when the Debian mirror cannot be reached, and caches nothing', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'kargo-image-cache-'));
     try {
