@@ -41,6 +41,8 @@ export type GeoJobSpec = {
   containerLabels?: Record<string, string>;
   /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
   stopGracePeriod?: string;
+  /** Signal sent to ask the container to stop, e.g. SIGINT or SIGQUIT; SIGKILL follows after stopGracePeriod. Default the engine preset's, else the image's (usually SIGTERM). */
+  stopSignal?: string;
   /** User (name or uid[:gid]) the container runs as. */
   user?: string;
   /** Working directory in the container. */
@@ -63,6 +65,8 @@ export type GeoJobSpec = {
   historyLimit?: JobHistoryLimitSpec;
   /** When true, no new run starts (an active run finishes) and Kargo removes nothing of the job until false again. */
   suspend?: boolean;
+  /** GeoServices that must be Ready before a run starts (scheduled, per spec or asked for: it waits, and starts once they are), by metadata.name in this namespace or as namespace/name (e.g. [postgis]). Each must have a manifest; a GeoJob cannot be a dependency. */
+  dependsOn?: string[];
 };
 
 /** Finished runs kept (their services, with logs and results); older ones are removed. The latest run is always kept, so that a restarted Kargo knows the last slot. */
