@@ -9,7 +9,8 @@ const waitsFor = { GeoService: 'it is created or updated', GeoJob: 'a run starts
 /**
  * Why a GeoService may not be created or updated yet, or a GeoJob's run not start: a GeoService
  * of its `dependsOn` is not Ready, or not Available (its OGC answers, where `spec.ogc` has Kargo
- * check them). Not polled: the controller reconciles the dependents of a GeoService when it turns Ready.
+ * check them). Not polled: the controller reconciles the dependents of a GeoService when it turns
+ * Ready, and the OGC prober when it turns Available.
  */
 export function dependenciesNotReady(dependsOn: readonly string[] | undefined, statusOf: StatusLookup, kind: keyof typeof waitsFor = 'GeoService'): Phase | undefined {
   const waiting = (dependsOn ?? []).flatMap((key) => {

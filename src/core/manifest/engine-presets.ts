@@ -13,7 +13,7 @@ export interface EnginePreset {
   readonly healthCheck?: HealthCheckSpec;
   /** The signal that stops the server cleanly and quickly: default of `stopSignal` (Swarm's own default is the image's). */
   readonly stopSignal?: string;
-  /** Path of the server's OGC (KVP) endpoint in the container, on `port`: where OGC requests go. */
+  /** Path of the server's OGC (KVP) endpoint in the container, on `port`: default of `ogc.path`. */
   readonly ogcPath?: string;
 }
 
