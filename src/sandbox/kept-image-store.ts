@@ -64,3 +64,15 @@ export async function emptyAllButImages(docker: Docker): Promise<Emptied> {
   const pruned = (await docker.pruneNetworks()) as { NetworksDeleted?: string[] | null };
   return { containers: containers.length, volumes: volumes.length, networks: pruned.NetworksDeleted?.length ?? 0 };
 }
+
+/**
+ * Removes the images of `repository` (e.g. `kargo-geo/`) other than `keep`: a kept store would
+ * otherwise pile up every earlier recipe's image (300–600 MB each) as the recipes change.
+ */
+export async function removeImagesOtherThan(docker: Docker, repository: string, keep: readonly string[]): Promise<string[]> {
+  const kept = new Set(await Promise.all(keep.map(async (tag) => ((await docker.getImage(tag).inspect()) as { Id: string }).Id)));
+  const images = await docker.listImages();
+  const old = images.filter((image) => !kept.has(image.Id) && (image.RepoTags ?? []).some((tag) => tag.startsWith(repository)));
+  await Promise.all(old.map((image) => docker.getImage(image.Id).remove({ force: true })));
+  return old.flatMap((image) => image.RepoTags ?? []);
+}
