@@ -54,6 +54,10 @@ describe('spec.ogc', () => {
     expect(conditionOf(available, 'Available')).toMatchObject({ reason: 'OgcChecksPassed', message: expect.stringMatching(/^GetMap: image\/png, \d+ bytes$/) as unknown });
     expect(available.ogc?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/mapserv$/);
     expect(available.ogc?.steps?.map((step) => [step.request, step.ok])).toEqual([['GetCapabilities', true], ['GetMap', true]]);
+    // The probe's cost, for the README: a few probes after the first, through the forwarder.
+    await new Promise((resolve) => setTimeout(resolve, 6_500));
+    const latest = k.status('mapserver')?.ogc;
+    console.log(`[ogc health] probe: ${String(latest?.latencyMs)} ms (${(latest?.steps ?? []).map((step) => `${step.request} ${String(step.latencyMs)} ms`).join(', ')})`);
 
     const service = (await k.services()).get(`${k.namespace}_mapserver`);
     const test = service?.Spec.TaskTemplate?.ContainerSpec?.Healthcheck?.Test ?? [];

@@ -334,7 +334,7 @@ describe('kargo-alerts.yml', () => {
     expect(rules.map((rule) => rule.alert)).toEqual([
       'KargoDown', 'GeoServiceNotReady', 'GeoServiceRolloutStalled', 'KargoManifestErrors',
       'KargoReconcileErrors', 'KargoNoRecentSync', 'KargoDriftCorrections', 'KargoDockerApiErrors',
-      'GeoJobStale', 'GeoJobFailing',
+      'GeoJobStale', 'GeoJobFailing', 'GeoServiceNotAvailable',
     ]);
   });
 

@@ -122,6 +122,7 @@ function resourceAmountRows(kind: 'limits' | 'reservations'): FieldRow[] {
 }
 
 const healthCheck = (fields: Patch): Patch => spec({ healthCheck: fields });
+const ogc = (fields: Patch): Patch => spec({ ogc: fields });
 const restart = (fields: Patch): Patch => spec({ restart: fields });
 const port = (fields: Patch): Patch => spec({ ports: [fields] });
 const volume = (fields: Patch): Patch => spec({ volumes: [fields] });
@@ -621,6 +622,23 @@ const fieldRows: readonly FieldRow[] = [
       bad(spec({ dependsOn: ['a/b/c'] }), 'spec.dependsOn[0]', 'must be the name of a GeoService, or namespace/name, not "a/b/c"'),
     ],
   },
+  {
+    field: 'spec.ogc',
+    valid: ogc({ service: 'WMS' }),
+    invalid: [
+      bad(spec({ ogc: 'WMS' }), 'spec.ogc', 'must be a map, not "WMS"'),
+      bad(ogc({}), 'spec.ogc.service', 'missing required field "service"'),
+      bad(ogc({ service: 'WMS', probe: true }), 'spec.ogc.probe', 'unknown field "probe"'),
+      bad({ spec: { image: 'x', ogc: { service: 'WMS' }, healthCheck: { command: 'true' } } }, 'spec.healthCheck.command', 'healthCheck.command cannot be combined with spec.ogc: the OGC check is the task\'s health check (keep healthCheck for its timings only)', InvalidField),
+    ],
+  },
+  { field: 'spec.ogc.service', valid: ogc({ service: 'WMTS' }), invalid: [bad(ogc({ service: 'TMS' }), 'spec.ogc.service', 'must be one of "WMS", "WFS", "WCS", "WMTS", not "TMS"')] },
+  { field: 'spec.ogc.path', valid: ogc({ service: 'WMS', path: '/cgi-bin/mapserv?map=/etc/mapserver/wms.map' }), invalid: [bad(ogc({ service: 'WMS', path: 'cgi-bin/mapserv' }), 'spec.ogc.path', 'must be an absolute path (start with /), not "cgi-bin/mapserv"')] },
+  { field: 'spec.ogc.version', valid: ogc({ service: 'WMS', version: '1.1.1' }), invalid: [bad(ogc({ service: 'WMS', version: 'latest' }), 'spec.ogc.version', 'must be a version such as 1.3.0, not "latest"')] },
+  { field: 'spec.ogc.layers', valid: ogc({ service: 'WFS', layers: ['ms:cities', 'roads_2'] }), invalid: [bad(ogc({ service: 'WMS', layers: ["roads'; rm -rf /"] }), 'spec.ogc.layers[0]', 'must be a layer name of letters, digits and \'_\', \'.\', \':\', \'-\', not "roads\'; rm -rf /"')] },
+  { field: 'spec.ogc.bbox', valid: ogc({ service: 'WMS', bbox: [-5.5, 41, 10, 51.5] }), invalid: [bad(ogc({ service: 'WMS', bbox: [0, 0, 1] }), 'spec.ogc.bbox', 'must have at least 4 items')] },
+  { field: 'spec.ogc.url', valid: ogc({ service: 'WMS', url: 'https://maps.example.org/wms' }), invalid: [bad(ogc({ service: 'WMS', url: 'maps.example.org' }), 'spec.ogc.url', 'must be an http:// or https:// URL, not "maps.example.org"')] },
+  durationRow(['ogc'], 'interval', (fields) => ogc({ service: 'WMS', ...fields })),
 ];
 
 interface SchemaNode {

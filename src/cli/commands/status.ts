@@ -11,7 +11,8 @@ export const defaultServer = 'http://127.0.0.1:9469';
 
 export const statusUsage = `Usage: kargo status [--server URL] [--output table|json]
 
-Shows every object (GeoService, Network, GeoJob) that a running Kargo manages: ready or not, replicas,
+Shows every object (GeoService, Network, GeoJob) that a running Kargo manages: ready or not, available
+(the OGC checks of spec.ogc) or not, replicas,
 revision, age of its current state and why. Reads the status API of the Kargo at --server (default ${defaultServer},
 env KARGO_SERVER). Exit code: 0 when all are Ready, 1 otherwise, 2 usage error.
 `;
@@ -44,7 +45,7 @@ async function fetchList(server: string): Promise<ObjectStatusList> {
 
 /** The status list as a table, one object a row, then the manifest errors. */
 export function formatStatusTable(list: ObjectStatusList, now: Date, style: Style): string {
-  const header = ['KIND', 'NAMESPACE', 'NAME', 'READY', 'REPLICAS', 'REVISION', 'AGE', 'MESSAGE'];
+  const header = ['KIND', 'NAMESPACE', 'NAME', 'READY', 'AVAILABLE', 'REPLICAS', 'REVISION', 'AGE', 'MESSAGE'];
   const rows = list.items.map((status) => rowOf(status, now));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
@@ -63,7 +64,9 @@ export function formatStatusTable(list: ObjectStatusList, now: Date, style: Styl
 
 function rowOf(status: ObjectStatus, now: Date): string[] {
   const ready = conditionOf(status, 'Ready');
-  const current = status.conditions.find((condition) => condition.status === 'True');
+  const available = conditionOf(status, 'Available');
+  // A Ready service whose OGC answers fail: that is the news.
+  const current = ready?.status === 'True' ? (available?.status === 'False' ? available : undefined) : status.conditions.find((condition) => condition.status === 'True' && condition.type !== 'Available');
   const replicas = status.job !== undefined ? `${String(status.job.active.length)} run${status.job.active.length === 1 ? '' : 's'}` : status.desiredTasks === undefined ? '-' : `${String(status.runningTasks ?? 0)}/${String(status.desiredTasks)}`;
   const since = ready?.lastTransitionTime === undefined ? undefined : new Date(ready.lastTransitionTime);
   return [
@@ -71,10 +74,12 @@ function rowOf(status: ObjectStatus, now: Date): string[] {
     status.namespace,
     status.name,
     ready?.status === 'True' ? 'True' : 'False',
+    // '-': not checked (no spec.ogc, or not a GeoService).
+    available?.status ?? '-',
     replicas,
     shortRevision(status.observedRevision),
     since === undefined ? '-' : age(now.getTime() - since.getTime()),
-    current === undefined || current.type === 'Ready' ? '' : `${current.reason}: ${current.message}`,
+    current === undefined ? '' : `${current.type === 'Available' ? 'not Available, ' : ''}${current.reason}: ${current.message}`,
   ];
 }
 

@@ -23,6 +23,9 @@ const patternMeanings: Record<string, string> = {
   '^(/.*|[^/]+)$': 'must be a file name (under /run/secrets/) or an absolute path',
   '^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$': 'must be a constraint such as node.labels.zone == east or node.role != manager',
   '^[0-9]+(-[0-9]+)?$': 'must be a port or a range of ports such as 8000-8099',
+  '^[0-9]+(\\.[0-9]+){1,2}$': 'must be a version such as 1.3.0',
+  '^[A-Za-z0-9_.:-]+$': "must be a layer name of letters, digits and '_', '.', ':', '-'",
+  '^https?://': 'must be an http:// or https:// URL',
 };
 
 /** ajv's validation function, as the precompiled code exports it: true, or false with `errors` set. */
