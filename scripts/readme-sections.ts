@@ -5,15 +5,16 @@ import { KargoMetrics } from '../src/observability/metrics.js';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|');
 
-/** The engine presets: port, data path and health check of each. */
+/** The engine presets: port, data path, health check and stop signal of each. */
 export function renderPresets(): string {
   const rows = Object.entries(enginePresets).map(([engine, preset]) => {
     const check = preset.healthCheck;
     const probe = check === undefined ? '—' : check.httpPath !== undefined ? `HTTP \`${check.httpPath}\`` : `\`${String(check.command)}\``;
     const timings = check === undefined ? '' : ` every ${check.interval ?? '30s'}, start period ${check.startPeriod ?? '0s'}`;
-    return `| \`${engine}\` | ${preset.port === undefined ? '—' : String(preset.port)} | ${preset.dataPath === undefined ? '—' : `\`${preset.dataPath}\``} | ${cell(probe + timings)} |`;
+    const code = (text: string | undefined): string => (text === undefined ? '—' : `\`${text}\``);
+    return `| \`${engine}\` | ${preset.port === undefined ? '—' : String(preset.port)} | ${code(preset.dataPath)} | ${cell(probe + timings)} | ${code(preset.stopSignal)} |`;
   });
-  return `| engine | container port | data path | health check |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+  return `| engine | container port | data path | health check | stop signal |\n|---|---|---|---|---|\n${rows.join('\n')}\n`;
 }
 
 /** Every flag of `kargo run` with its environment variable and default. */

@@ -33,6 +33,12 @@ export interface NpmProject {
  */
 export interface GeoImageRecipe {
   readonly name: GeoImageName;
+  /**
+   * The version of the server the packages bring (Debian's, npm's): the image's stable tag,
+   * `kargo-geo/<name>:<version>`, which manifests can name while recipes change. A name, not
+   * content: it is kept in step with the packages by hand and is not part of the hash.
+   */
+  readonly version: string;
   readonly aptPackages: readonly string[];
   readonly files: readonly RecipeFile[];
   /** Shell run in the image's root after the packages are installed. */
@@ -92,6 +98,7 @@ const path = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
  */
 function cgiImage(image: {
   name: GeoImageName;
+  version: string;
   packages: readonly string[];
   cgi: string;
   index: string;
@@ -102,6 +109,7 @@ function cgiImage(image: {
 }): GeoImageRecipe {
   return {
     name: image.name,
+    version: image.version,
     aptPackages: [...image.packages, 'busybox', 'ca-certificates'],
     files: [
       supervisor,
@@ -119,6 +127,7 @@ function cgiImage(image: {
 
 const mapserver = cgiImage({
   name: 'mapserver',
+  version: '8.0',
   packages: ['cgi-mapserver', 'mapserver-bin'],
   cgi: 'mapserv',
   index: 'MapServer: /cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetCapabilities\n',
@@ -130,16 +139,19 @@ const mapserver = cgiImage({
 
 const mapcache = cgiImage({
   name: 'mapcache',
+  version: '1.14',
   packages: ['mapcache-cgi', 'mapcache-tools'],
   cgi: 'mapcache',
   index: 'MapCache: /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities\n',
   setup: 'mkdir -p /etc/mapcache /var/cache/mapcache && chmod 777 /var/cache/mapcache',
   env: ['MAPCACHE_CONFIG_FILE=/etc/mapcache/mapcache.xml'],
-  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config); health at /cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities, not the preset\'s /mapcache/',
+  serviceNeeds: 'the configuration at /etc/mapcache/mapcache.xml (a config): without it the preset\'s health check fails',
 });
 
 const postgis: GeoImageRecipe = {
   name: 'postgis',
+  // PostgreSQL 15, PostGIS 3.3: the major versions a data directory and a dump depend on.
+  version: '15-3.3',
   aptPackages: ['postgresql-15', 'postgresql-15-postgis-3'],
   files: [{ path: '/usr/local/bin/kargo-postgis', content: postgisEntrypoint, mode: 0o755 }],
   setup: 'mkdir -p /var/lib/postgresql/data /run/postgresql && chown -R postgres:postgres /var/lib/postgresql /run/postgresql',
@@ -150,11 +162,12 @@ const postgis: GeoImageRecipe = {
     'EXPOSE 5432',
     'CMD ["/usr/local/bin/kargo-postgis"]',
   ],
-  serviceNeeds: 'StopSignal SIGINT (fast shutdown; SIGTERM waits for every client), POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data',
+  serviceNeeds: 'POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data; the preset\'s StopSignal SIGINT (fast shutdown; SIGTERM waits for every client)',
 };
 
 const krawler: GeoImageRecipe = {
   name: 'krawler',
+  version: '1.0.1',
   aptPackages: ['ca-certificates'],
   files: [supervisor, { path: '/usr/local/bin/kargo-krawler', content: krawlerEntrypoint, mode: 0o755 }],
   setup: 'true',
@@ -182,7 +195,7 @@ const krawler: GeoImageRecipe = {
     'WORKDIR /opt/krawler',
     'ENTRYPOINT ["/usr/local/bin/kargo-krawler"]',
   ],
-  serviceNeeds: 'the job file at /opt/krawler/jobfile.js (a config; a CommonJS module), restart condition none or on-failure for a one-off run',
+  serviceNeeds: 'the job file at /opt/krawler/jobfile.js (a config; a CommonJS module); a GeoJob for a one-off run, or a GeoService with args [/opt/krawler/jobfile.js, --cron, <6 fields>, --run] (its /healthcheck on 3030 is the preset\'s probe)',
 };
 
 export const geoImageRecipes: Readonly<Record<GeoImageName, GeoImageRecipe>> = { mapserver, postgis, mapcache, krawler };
@@ -197,13 +210,16 @@ export const baseHash = (): string => recipeHash(baseRecipe);
 
 /**
  * The image's hash: the base's, what every image gets, its recipe and install script, and the
- * Node.js copied in when it takes one. `serviceNeeds` is documentation, not part of the image:
- * editing it rebuilds nothing.
+ * Node.js copied in when it takes one. `serviceNeeds` and `version` are words about the image,
+ * not part of it: editing them rebuilds nothing.
  */
 export function imageHash(recipe: GeoImageRecipe, nodeVersion: string): string {
-  const { serviceNeeds: _documentation, ...image } = recipe;
+  const { serviceNeeds: _documentation, version: _version, ...image } = recipe;
   return recipeHash(baseHash(), buildOnlyFiles, imageFiles, installScript(recipe), image, recipe.hostNode ? nodeVersion : null);
 }
 
 /** `kargo-geo/<name>:<hash12>`. */
 export const imageTag = (recipe: GeoImageRecipe, nodeVersion: string): string => `kargo-geo/${recipe.name}:${imageHash(recipe, nodeVersion)}`;
+
+/** `kargo-geo/<name>:<version>`: always the image of the current recipe (see ensureGeoImages). */
+export const stableImageTag = (recipe: GeoImageRecipe): string => `kargo-geo/${recipe.name}:${recipe.version}`;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type Docker from 'dockerode';
 import { elapsed } from './build-step.js';
 import { defaultImageCacheDir, ensureImageTarball } from './geo-image-builder.js';
-import { geoImageRecipes, imageTag, type GeoImageName } from './geo-image-recipes.js';
+import { geoImageRecipes, imageTag, stableImageTag, type GeoImageName } from './geo-image-recipes.js';
 import { importTar } from './local-images.js';
 
 export { geoImageNames, geoImageRecipes, type GeoImageName } from './geo-image-recipes.js';
@@ -11,8 +11,10 @@ export { defaultImageCacheDir } from './geo-image-builder.js';
 /** One image made ready on an engine, and how. */
 export interface GeoImage {
   readonly name: GeoImageName;
-  /** `kargo-geo/<name>:<hash of the recipe>`: the image to give a service. */
+  /** `kargo-geo/<name>:<hash of the recipe>`: exactly this recipe's image. */
   readonly tag: string;
+  /** `kargo-geo/<name>:<server version>`, e.g. kargo-geo/postgis:15-3.3: the same image, by a name manifests can keep. */
+  readonly stableTag: string;
   /** `engine`: it was there already; `cache`: imported from a cached tarball; `built`: built now. */
   readonly source: 'engine' | 'cache' | 'built';
   readonly seconds: number;
@@ -30,6 +32,7 @@ export interface GeoImagesOptions {
  * engine has is kept, one whose tarball is cached is imported (seconds), anything else is built
  * from Debian packages on a debootstrap base (cached too), one at a time (the machines have two cores).
  * No registry is used: the images are made with `docker import` and exist on this engine only.
+ * Each also gets its stable tag, moved to the current recipe's image whenever it names another.
  */
 export async function ensureGeoImages<N extends GeoImageName>(
   docker: Docker,
@@ -51,7 +54,9 @@ export async function ensureGeoImages<N extends GeoImageName>(
       await importTar(docker, createReadStream(built.tarball), { name: tag, changes: recipe.changes });
       source = built.builtNow ? 'built' : 'cache';
     }
-    const image: GeoImage = { name, tag, source, seconds: (Date.now() - started) / 1000 };
+    const stableTag = stableImageTag(recipe);
+    if (await pointTag(docker, stableTag, tag)) say(`${name}: ${stableTag} now names ${tag}`);
+    const image: GeoImage = { name, tag, stableTag, source, seconds: (Date.now() - started) / 1000 };
     say(`${name}: ${tag} ready (${source === 'engine' ? 'already on the engine' : source === 'cache' ? 'from the cache' : 'built'}, ${elapsed(started)})`);
     ready.set(name, image);
   }
@@ -74,11 +79,27 @@ export async function buildGeoImageCache(which: readonly GeoImageName[], options
 }
 
 async function engineHas(docker: Docker, tag: string): Promise<boolean> {
+  return (await imageIdOf(docker, tag)) !== undefined;
+}
+
+/**
+ * Makes `alias` name the image `target` names; true when it had to (it was missing, or named
+ * another image: an older recipe's, after the recipe changed). Compared by image ID, not by
+ * whether `target` was just imported: an engine that kept the image may hold an old alias.
+ */
+async function pointTag(docker: Docker, alias: string, target: string): Promise<boolean> {
+  const [aliased, wanted] = await Promise.all([imageIdOf(docker, alias), imageIdOf(docker, target)]);
+  if (aliased !== undefined && aliased === wanted) return false;
+  const colon = alias.lastIndexOf(':');
+  await docker.getImage(target).tag({ repo: alias.slice(0, colon), tag: alias.slice(colon + 1) });
+  return true;
+}
+
+async function imageIdOf(docker: Docker, name: string): Promise<string | undefined> {
   try {
-    await docker.getImage(tag).inspect();
-    return true;
+    return (await docker.getImage(name).inspect()).Id;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
     throw error;
   }
 }

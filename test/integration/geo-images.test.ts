@@ -35,7 +35,7 @@ const secrets: string[] = [];
 beforeAll(async () => {
   const started = Date.now();
   images = await ensureGeoImages(swarm.docker, [...geoImageNames], { say });
-  for (const image of Object.values(images)) say(`${image.tag}: ${image.source}, ${image.seconds.toFixed(1)}s`);
+  for (const image of Object.values(images)) say(`${image.tag} (${image.stableTag}): ${image.source}, ${image.seconds.toFixed(1)}s`);
   say(`all images ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   // A first build on a fresh machine takes about five minutes (two cores); the cache makes it seconds.
 }, 900_000);
@@ -69,6 +69,32 @@ const mapserverManifest = (namespace: string, published?: number): string =>
   image: ${images.mapserver.tag}
 ${published === undefined ? '' : `  ports: [{ published: ${String(published)}, mode: host }]\n`}  configs: [{ file: ./mapserver.map, target: /etc/mapserver/mapserver.map }]
   healthCheck: { interval: 1s, startPeriod: 5s }`);
+
+/** PostGIS with the preset's probe and stop signal; its password is the external secret `secretName`. */
+const postgisManifest = (namespace: string, secretName: string, env = ''): string =>
+  geoService(namespace, 'postgis', `  engine: postgis
+  image: ${images.postgis.tag}
+  env: { POSTGRES_USER: kargo, POSTGRES_DB: geo, POSTGRES_PASSWORD_FILE: /run/secrets/pg-password${env} }
+  secrets: [{ external: ${secretName}, target: pg-password, mode: "0400" }]
+  healthCheck: { interval: 1s, startPeriod: 10s }`);
+
+/** The container of the service's running task. */
+async function runningContainer(serviceName: string): Promise<string> {
+  return waitFor(`a running task of ${serviceName}`, async () => {
+    const tasks = await swarm.listTasks({ service: [serviceName], 'desired-state': ['running'] });
+    return tasks.find((task) => task.Status?.State === 'running')?.Status?.ContainerStatus?.ContainerID;
+  });
+}
+
+/**
+ * Starts `command` in the service's running container without waiting (docker exec -d). Not a
+ * background job of a shell: orphaned, it would be PostgreSQL's child (PID 1), whose non-zero exit
+ * the postmaster takes for a crashed backend.
+ */
+async function startInTask(serviceName: string, command: string[]): Promise<void> {
+  const exec = await swarm.docker.getContainer(await runningContainer(serviceName)).exec({ Cmd: command });
+  await exec.start({ Detach: true });
+}
 
 async function waitReady(k: RunningKargo, ...names: string[]): Promise<void> {
   await Promise.all(names.map((name) => k.waitForCondition(name, 'Ready', { timeoutMs: 120_000 })));
@@ -119,18 +145,14 @@ describe('real geo servers', () => {
     const k = await startKargo({
       'mapserver.map': () => fixture('mapserver.map'),
       'mapserver.yaml': (ns) => mapserverManifest(ns),
-      'postgis.yaml': (ns) => geoService(ns, 'postgis', `  engine: postgis
-  image: ${images.postgis.tag}
-  env: { POSTGRES_USER: kargo, POSTGRES_DB: geo, POSTGRES_PASSWORD_FILE: /run/secrets/pg-password }
-  secrets: [{ external: ${secretName}, target: pg-password, mode: "0400" }]
-  healthCheck: { interval: 1s, startPeriod: 10s }`),
+      'postgis.yaml': (ns) => postgisManifest(ns, secretName),
       'mapcache.yaml': (ns) => geoService(ns, 'mapcache', `  engine: mapcache
   image: ${images.mapcache.tag}
   ports: [{ published: ${String(ports.mapcache)}, mode: host }]
   configs:
     - target: /etc/mapcache/mapcache.xml
       content: ${JSON.stringify(fixture('mapcache.xml').replaceAll('MAPSERVER_URL', 'http://tasks.mapserver/cgi-bin/mapserv?'))}
-  healthCheck: { httpPath: "/cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities", interval: 1s, startPeriod: 5s }`),
+  healthCheck: { interval: 1s, startPeriod: 5s }`),
     });
     const started = Date.now();
     await waitReady(k, 'mapserver', 'postgis', 'mapcache');
@@ -153,10 +175,51 @@ describe('real geo servers', () => {
     const wmts = await probeOgc(`${await reach(ports.mapcache)}/cgi-bin/mapcache/wmts`, { service: 'WMTS', layers: ['roads'] });
     logProbe('WMTS', wmts);
     expect(wmts.steps.map((step) => [step.request.kind, step.verdict.ok])).toEqual([['GetCapabilities', true], ['GetTile', true]]);
+
+    // The preset's SIGINT is PostgreSQL's fast shutdown: a client still connected does not hold an
+    // update up (SIGTERM would wait for it, then Swarm kills the task after stopGracePeriod, exit 137).
+    const service = `${k.namespace}_postgis`;
+    expect((await k.services()).get(service)?.Spec.TaskTemplate?.ContainerSpec?.StopSignal).toBe('SIGINT');
+    const before = await runningContainer(service);
+    await startInTask(service, ['env', `PGPASSWORD=${password}`, 'psql', '-h', '127.0.0.1', '-U', 'kargo', '-d', 'geo', '-c', 'SELECT pg_sleep(120)']);
+    await waitFor('the client connected', async () => ((await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()")).output.trim() === '1' || undefined));
+    const updated = Date.now();
+    k.write('postgis.yaml', postgisManifest(k.namespace, secretName, ', TZ: UTC'));
+    const stopped = await waitFor('the old PostGIS container to stop', async () => {
+      const state = ((await swarm.docker.getContainer(before).inspect()) as { State: { Running: boolean; ExitCode: number } }).State;
+      return state.Running ? undefined : state;
+    }, { timeoutMs: 60_000 });
+    say(`PostGIS stopped with a client connected, exit code ${String(stopped.ExitCode)}, ${((Date.now() - updated) / 1000).toFixed(1)}s after the manifest changed`);
+    expect(stopped.ExitCode).toBe(0);
+    await waitReady(k, 'postgis');
+  });
+
+  it('runs a long-running Krawler from a GeoService with the krawler preset, Ready once its /healthcheck answers', async () => {
+    const jobfile = "module.exports = { id: 'noop', store: 'memory', tasks: [], hooks: { jobs: { before: { createStores: [{ id: 'memory' }] } } } }\n";
+    const k = await startKargo({
+      'krawler.yaml': (ns) => geoService(ns, 'krawler', `  engine: krawler
+  image: ${images.krawler.tag}
+  args: [/opt/krawler/jobfile.js, --cron, "0 0 0 * * *", --run]
+  configs: [{ content: ${JSON.stringify(jobfile)}, target: /opt/krawler/jobfile.js }]
+  healthCheck: { interval: 1s, startPeriod: 10s }`),
+    });
+    await waitReady(k, 'krawler');
+    const container = await runningContainer(`${k.namespace}_krawler`);
+    const health = ((await swarm.docker.getContainer(container).inspect()) as { State: { Health?: { Status: string; Log: { ExitCode: number }[] } } }).State.Health;
+    expect(health?.Status).toBe('healthy');
+    expect(health?.Log.at(-1)?.ExitCode).toBe(0);
   });
 });
 
 describe('building geo images', () => {
+  it('tags each image with the server version it packages too, naming the same image', async () => {
+    expect(Object.values(images).map((image) => image.stableTag)).toEqual(['kargo-geo/mapserver:8.0', 'kargo-geo/postgis:15-3.3', 'kargo-geo/mapcache:1.14', 'kargo-geo/krawler:1.0.1']);
+    for (const image of Object.values(images)) {
+      const [stable, hashed] = await Promise.all([swarm.docker.getImage(image.stableTag).inspect(), swarm.docker.getImage(image.tag).inspect()]);
+      expect(stable.Id).toBe(hashed.Id);
+    }
+  });
+
   it('says what to do when the Debian mirror cannot be reached, and caches nothing', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'kargo-image-cache-'));
     try {

@@ -86,6 +86,7 @@ const edits: [string, string, Edit][] = [
   ['a constraint', 'TaskTemplate.Placement.Constraints[node.role == worker]', (s) => ({ ...s, TaskTemplate: { ...s.TaskTemplate, Placement: { Constraints: ['node.role == manager', 'node.role == worker'] } } })],
   ['a published port', 'EndpointSpec.Ports[8080/tcp].PublishedPort', (s) => ({ ...s, EndpointSpec: { ...s.EndpointSpec, Ports: (s.EndpointSpec?.Ports ?? []).map((p) => ({ ...p, PublishedPort: (p.PublishedPort ?? 0) + 1 })) } })],
   ['a resource limit', 'TaskTemplate.Resources.Limits.MemoryBytes', (s) => ({ ...s, TaskTemplate: { ...s.TaskTemplate, Resources: { Limits: { MemoryBytes: 128 * 1024 * 1024 } } } })],
+  ['the stop signal', 'TaskTemplate.ContainerSpec.StopSignal', (s) => container(s, () => ({ StopSignal: 'SIGQUIT' }))],
   ['the update parallelism', 'UpdateConfig.Parallelism', (s) => ({ ...s, UpdateConfig: { ...s.UpdateConfig, Parallelism: 3 } })],
 ];
 

@@ -210,6 +210,11 @@ const equalRows: readonly Row[] = [
     live: spec(),
   },
   {
+    rule: 'the same stop signal on both sides',
+    desired: spec((s) => (s.TaskTemplate.ContainerSpec.StopSignal = 'SIGINT')),
+    live: spec((s) => (s.TaskTemplate.ContainerSpec.StopSignal = 'SIGINT')),
+  },
+  {
     rule: 'the provenance labels (spec hash, revision, source) are ignored',
     desired: spec((s) => (s.Labels = { ...s.Labels, 'io.kargo.spec-hash': 'new', 'io.kargo.revision': 'c0ffee', 'io.kargo.source': 'web.yaml' })),
     live: spec((s) => (s.Labels = { ...s.Labels, 'io.kargo.spec-hash': 'old', 'io.kargo.revision': 'deadbeef', 'io.kargo.source': 'old/web.yaml' })),
@@ -315,6 +320,18 @@ const differRows: readonly DifferRow[] = [
     live: spec((s) => (s.TaskTemplate.Networks = [{ Target: 'k3xq9vz0m2b7d4c1e8f6a5h0j', Aliases: ['db'] }])),
     networks: { k3xq9vz0m2b7d4c1e8f6a5h0j: 'geo-backend' },
     changes: [{ path: 'TaskTemplate.Networks[geo-backend].Aliases', from: ['db'], to: ['db', 'postgis'] }],
+  },
+  {
+    rule: 'a stop signal a preset adds to a service that has none differs (Swarm fills in none)',
+    desired: spec((s) => (s.TaskTemplate.ContainerSpec.StopSignal = 'SIGINT')),
+    live: spec(),
+    changes: [{ path: 'TaskTemplate.ContainerSpec.StopSignal', to: 'SIGINT' }],
+  },
+  {
+    rule: 'a changed stop signal differs',
+    desired: spec((s) => (s.TaskTemplate.ContainerSpec.StopSignal = 'SIGINT')),
+    live: spec((s) => (s.TaskTemplate.ContainerSpec.StopSignal = 'SIGTERM')),
+    changes: [{ path: 'TaskTemplate.ContainerSpec.StopSignal', from: 'SIGTERM', to: 'SIGINT' }],
   },
   {
     rule: 'an Isolation other than "default" differs',

@@ -27,7 +27,7 @@ describe('GeoJob manifests', () => {
   });
 
   it('renders each run as a replicated job Swarm never restarts, owned by the GeoJob and named after its slot', () => {
-    const set = parse(job('seed', '  completions: 3\n  parallelism: 2\n  activeDeadline: 90s\n'));
+    const set = parse(job('seed', '  completions: 3\n  parallelism: 2\n  activeDeadline: 90s\n  stopSignal: SIGINT\n'));
     const [desired] = desiredStateOf(set, '.', 'r1').jobs;
     if (desired === undefined) throw new Error('no job');
     expect(desired.activeDeadlineMs).toBe(90_000);
@@ -35,6 +35,7 @@ describe('GeoJob manifests', () => {
     expect(spec.Name).toBe('geo_seed-s20260102030405');
     expect(spec.Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 2, TotalCompletions: 3 } });
     expect(spec.TaskTemplate?.RestartPolicy).toEqual({ Condition: 'none' });
+    expect(spec.TaskTemplate?.ContainerSpec?.StopSignal).toBe('SIGINT');
     expect(spec.Labels).toMatchObject({ 'io.kargo.geojob': 'geo/seed', 'io.kargo.run-slot': '2026-01-02T03:04:05.000Z', 'io.kargo.managed-by': 'kargo', 'io.kargo.spec-hash': desired.specHash });
     expect(spec.Labels?.['io.kargo.geoservice']).toBeUndefined();
   });

@@ -598,6 +598,11 @@ const fieldRows: readonly FieldRow[] = [
     invalid: [bad(spec({ stopGracePeriod: '1.2.3s' }), 'spec.stopGracePeriod', `${durationMessage}, not "1.2.3s"`), bad(spec({ stopGracePeriod: '-5s' }), 'spec.stopGracePeriod', `${durationMessage}, not "-5s"`)],
   },
   {
+    field: 'spec.stopSignal',
+    valid: spec({ stopSignal: 'SIGINT' }),
+    invalid: [bad(spec({ stopSignal: 'INT' }), 'spec.stopSignal', 'must be a signal name such as SIGINT or SIGTERM, not "INT"'), bad(spec({ stopSignal: 2 }), 'spec.stopSignal', 'must be a string, not 2')],
+  },
+  {
     field: 'spec.user',
     valid: spec({ user: '1000:1000' }),
     invalid: [bad(spec({ user: 1000 }), 'spec.user', 'must be a string, not 1000'), bad(spec({ user: '' }), 'spec.user', 'must not be empty')],

@@ -7,7 +7,7 @@ import type { SchemaCheck } from './schema-validator.js';
 // ajv's runtime helpers are CommonJS.
 const require = createRequire(import.meta.url);
 
-const schema12 = {"description":"A job Kargo runs to completion as Swarm replicated-job services, on a schedule or once per spec.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoJob.","type":"string","enum":["GeoJob"]},"metadata":{"description":"Identity of the job. Each run is a Swarm service named <namespace>_<name>-<slot>, so <namespace>_<name> may be at most 47 characters.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":46,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":46,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What each run executes (the container fields of a GeoService), and when and how runs happen.","type":"object","required":["image"],"additionalProperties":false,"properties":{"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"configs":{"description":"Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback).","type":"array","items":{"type":"object","required":["target"],"additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["content"]}],"properties":{"file":{"description":"A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB.","type":"string","minLength":1},"content":{"description":"The file's content, written inline. At most 500 KiB.","type":"string"},"target":{"description":"Absolute path of the file in the container.","type":"string","pattern":"^/"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"secrets":{"description":"Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes.","type":"array","items":{"type":"object","additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["external"]}],"properties":{"file":{"description":"An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root.","type":"string","minLength":1},"external":{"description":"The name of a Swarm secret created outside Kargo (docker secret create).","type":"string","minLength":1},"target":{"description":"A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age.","type":"string","pattern":"^(/.*|[^/]+)$"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"schedule":{"description":"Cron schedule: 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. \"0 */15 * * * *\". Without it the job runs once per spec: again only when the spec changes (a seeder, a migration).","type":"string","minLength":1},"timeZone":{"description":"IANA time zone the schedule is read in, e.g. Europe/Paris (default UTC).","type":"string","minLength":1},"concurrencyPolicy":{"description":"When a run is due while another is active: Forbid (default) skips the new one, Replace removes the active run and starts the new one, Allow runs both.","type":"string","enum":["Forbid","Replace","Allow"]},"activeDeadline":{"description":"A run still active this long after it started is removed and counts as failed, e.g. 30m.","type":"string","x-kargo-format":"duration"},"startingDeadline":{"description":"How late a scheduled run may still start (a slot missed while Kargo was down, or skipped for lack of time); past it the slot is missed. Default: the latest missed slot always runs once.","type":"string","x-kargo-format":"duration"},"completions":{"description":"Tasks that must exit 0 for a run to succeed (default 1).","type":"integer","minimum":1},"parallelism":{"description":"Tasks of a run at once (default 1).","type":"integer","minimum":1},"historyLimit":{"description":"Finished runs kept (their services, with logs and results); older ones are removed. The latest run is always kept, so that a restarted Kargo knows the last slot.","type":"object","additionalProperties":false,"properties":{"succeeded":{"description":"Succeeded runs kept (default 3).","type":"integer","minimum":0},"failed":{"description":"Failed runs kept (default 1).","type":"integer","minimum":0}}},"suspend":{"description":"When true, no new run starts (an active run finishes) and Kargo removes nothing of the job until false again.","type":"boolean"}}}}};
+const schema12 = {"description":"A job Kargo runs to completion as Swarm replicated-job services, on a schedule or once per spec.","type":"object","required":["apiVersion","kind","metadata","spec"],"additionalProperties":false,"properties":{"apiVersion":{"description":"Always kargo.io/v1alpha1.","type":"string","enum":["kargo.io/v1alpha1"]},"kind":{"description":"Always GeoJob.","type":"string","enum":["GeoJob"]},"metadata":{"description":"Identity of the job. Each run is a Swarm service named <namespace>_<name>-<slot>, so <namespace>_<name> may be at most 47 characters.","type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"description":"Lower-case letters, digits and '-', starting and ending with a letter or digit.","type":"string","minLength":1,"maxLength":46,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"The stack namespace (com.docker.stack.namespace); default \"default\".","type":"string","minLength":1,"maxLength":46,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"labels":{"description":"Free-form labels of the manifest; not copied to Swarm (use spec.labels).","type":"object","additionalProperties":{"type":"string"}},"annotations":{"description":"Free-form annotations of the manifest; not copied to Swarm.","type":"object","additionalProperties":{"type":"string"}}}},"spec":{"description":"What each run executes (the container fields of a GeoService), and when and how runs happen.","type":"object","required":["image"],"additionalProperties":false,"properties":{"image":{"description":"Image reference, e.g. docker.osgeo.org/geoserver:2.25.2.","type":"string","minLength":1,"pattern":"^[^\\s]+$"},"command":{"description":"Replaces the image's entrypoint.","type":"array","items":{"type":"string"}},"args":{"description":"Replaces the image's command (the entrypoint's arguments).","type":"array","items":{"type":"string"}},"env":{"description":"Environment variables: a map of NAME to value, or a list of {name, value}. Values may be strings, numbers or booleans.","oneOf":[{"type":"object","additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}},{"type":"array","items":{"type":"object","required":["name","value"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^=]+$"},"value":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]}}}}]},"networks":{"description":"Networks to join. A name (or {name}) is a Network of this namespace, by its short name (default is the namespace's default network, which Kargo creates). {name, external: true} is a network Kargo does not manage, by its full name as written (e.g. traefik-public, or host). Without networks the service joins <namespace>_default. On every network but host, bridge and none the service answers to metadata.name, as in docker stack deploy.","type":"array","items":{"oneOf":[{"type":"string","minLength":1},{"type":"object","required":["name"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1},"external":{"description":"The network exists outside Kargo (created by docker network create or another stack); Kargo never creates or removes it.","type":"boolean"},"aliases":{"description":"More names the service answers to on this network (metadata.name always is one).","type":"array","items":{"type":"string","minLength":1}}}}]}},"volumes":{"description":"Mounts. A bind needs an absolute source; a volume without source is anonymous; a tmpfs has none.","type":"array","items":{"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"description":"volume (named volume), bind (host path) or tmpfs.","type":"string","enum":["volume","bind","tmpfs"]},"source":{"description":"Volume name (used as written; the engine creates it on first use), or absolute host path for a bind.","type":"string","minLength":1},"target":{"description":"Absolute path in the container; default the engine preset's data path.","type":"string","pattern":"^/"},"readOnly":{"description":"Mount read-only (default false).","type":"boolean"},"size":{"description":"Size limit of a tmpfs, e.g. 64M.","type":"string","x-kargo-format":"size"}}}},"configs":{"description":"Files mounted from Swarm configs that Kargo creates from the repository: each config is named after a hash of its content, so a changed file rolls the service to a new config (the one the previous spec uses is kept for a rollback).","type":"array","items":{"type":"object","required":["target"],"additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["content"]}],"properties":{"file":{"description":"A file of the repository, relative to this manifest; never outside the manifests root. At most 500 KiB.","type":"string","minLength":1},"content":{"description":"The file's content, written inline. At most 500 KiB.","type":"string"},"target":{"description":"Absolute path of the file in the container.","type":"string","pattern":"^/"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"secrets":{"description":"Files mounted from Swarm secrets: an age-encrypted file of the repository that Kargo decrypts with its identity (--age-identity-file) and stores as a Swarm secret named after a hash of the encrypted file, or a Swarm secret created outside Kargo, which Kargo never changes or removes.","type":"array","items":{"type":"object","additionalProperties":false,"oneOf":[{"required":["file"]},{"required":["external"]}],"properties":{"file":{"description":"An age-encrypted file (age CLI, binary or --armor) of the repository, relative to this manifest; never outside the manifests root.","type":"string","minLength":1},"external":{"description":"The name of a Swarm secret created outside Kargo (docker secret create).","type":"string","minLength":1},"target":{"description":"A file name under /run/secrets/, or an absolute path. Default the external name, or the file's name without .age.","type":"string","pattern":"^(/.*|[^/]+)$"},"uid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"gid":{"description":"Owner of the file in the container (default \"0\").","type":"string","pattern":"^[0-9]+$"},"mode":{"description":"Permissions, octal, quoted (default \"0444\").","type":"string","pattern":"^0?[0-7]{3}$"}}}},"resources":{"description":"CPU and memory limits (hard caps) and reservations (needed to schedule).","type":"object","additionalProperties":false,"properties":{"limits":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}},"reservations":{"type":"object","additionalProperties":false,"properties":{"cpus":{"description":"CPUs, e.g. 0.5 or \"2\".","oneOf":[{"type":"number","exclusiveMinimum":0},{"type":"string","x-kargo-format":"cpus"}]},"memory":{"description":"Memory, e.g. 512M or 2G (binary units; a quoted number is bytes).","type":"string","x-kargo-format":"size"}}}}},"placement":{"description":"Where tasks may run.","type":"object","additionalProperties":false,"properties":{"constraints":{"description":"Swarm constraints, e.g. node.labels.geodata == true.","type":"array","items":{"type":"string","pattern":"^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$"}},"preferences":{"description":"Spread preferences, e.g. {spread node.labels.zone}.","type":"array","items":{"type":"object","required":["spread"],"additionalProperties":false,"properties":{"spread":{"type":"string","minLength":1}}}},"maxReplicasPerNode":{"description":"At most this many tasks of the service on one node.","type":"integer","minimum":1}}},"labels":{"description":"Labels of the Swarm service (io.kargo.* and com.docker.stack.* are Kargo's own).","type":"object","additionalProperties":{"type":"string"}},"containerLabels":{"description":"Labels of the containers.","type":"object","additionalProperties":{"type":"string"}},"stopGracePeriod":{"description":"A duration, e.g. 500ms, 30s, 2m, 1h30m.","type":"string","x-kargo-format":"duration"},"stopSignal":{"description":"Signal sent to ask the container to stop, e.g. SIGINT or SIGQUIT; SIGKILL follows after stopGracePeriod. Default the engine preset's, else the image's (usually SIGTERM).","type":"string","pattern":"^SIG[A-Z0-9]+$"},"user":{"description":"User (name or uid[:gid]) the container runs as.","type":"string","minLength":1},"workingDir":{"description":"Working directory in the container.","type":"string","pattern":"^/"},"schedule":{"description":"Cron schedule: 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. \"0 */15 * * * *\". Without it the job runs once per spec: again only when the spec changes (a seeder, a migration).","type":"string","minLength":1},"timeZone":{"description":"IANA time zone the schedule is read in, e.g. Europe/Paris (default UTC).","type":"string","minLength":1},"concurrencyPolicy":{"description":"When a run is due while another is active: Forbid (default) skips the new one, Replace removes the active run and starts the new one, Allow runs both.","type":"string","enum":["Forbid","Replace","Allow"]},"activeDeadline":{"description":"A run still active this long after it started is removed and counts as failed, e.g. 30m.","type":"string","x-kargo-format":"duration"},"startingDeadline":{"description":"How late a scheduled run may still start (a slot missed while Kargo was down, or skipped for lack of time); past it the slot is missed. Default: the latest missed slot always runs once.","type":"string","x-kargo-format":"duration"},"completions":{"description":"Tasks that must exit 0 for a run to succeed (default 1).","type":"integer","minimum":1},"parallelism":{"description":"Tasks of a run at once (default 1).","type":"integer","minimum":1},"historyLimit":{"description":"Finished runs kept (their services, with logs and results); older ones are removed. The latest run is always kept, so that a restarted Kargo knows the last slot.","type":"object","additionalProperties":false,"properties":{"succeeded":{"description":"Succeeded runs kept (default 3).","type":"integer","minimum":0},"failed":{"description":"Failed runs kept (default 1).","type":"integer","minimum":0}}},"suspend":{"description":"When true, no new run starts (an active run finishes) and Kargo removes nothing of the job until false again.","type":"boolean"}}}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const func6 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
@@ -18,6 +18,7 @@ const pattern6 = new RegExp("^[0-9]+$", "u");
 const pattern8 = new RegExp("^0?[0-7]{3}$", "u");
 const pattern9 = new RegExp("^(/.*|[^/]+)$", "u");
 const pattern13 = new RegExp("^\\s*[A-Za-z0-9_.\\-]+\\s*(==|!=)\\s*\\S.*$", "u");
+const pattern14 = new RegExp("^SIG[A-Z0-9]+$", "u");
 const formats0 = kargoFormats;
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2186,11 +2187,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data9.user !== undefined){
-let data68 = data9.user;
+if(data9.stopSignal !== undefined){
+let data68 = data9.stopSignal;
 if(typeof data68 === "string"){
-if(func2(data68) < 1){
-const err152 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data68};
+if(!pattern14.test(data68)){
+const err152 = {instancePath:instancePath+"/spec/stopSignal",schemaPath:"#/properties/spec/properties/stopSignal/pattern",keyword:"pattern",params:{pattern: "^SIG[A-Z0-9]+$"},message:"must match pattern \""+"^SIG[A-Z0-9]+$"+"\"",schema:"^SIG[A-Z0-9]+$",parentSchema:schema12.properties.spec.properties.stopSignal,data:data68};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -2201,7 +2202,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data68};
+const err153 = {instancePath:instancePath+"/spec/stopSignal",schemaPath:"#/properties/spec/properties/stopSignal/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.stopSignal.type,parentSchema:schema12.properties.spec.properties.stopSignal,data:data68};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2211,11 +2212,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data9.workingDir !== undefined){
-let data69 = data9.workingDir;
+if(data9.user !== undefined){
+let data69 = data9.user;
 if(typeof data69 === "string"){
-if(!pattern4.test(data69)){
-const err154 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data69};
+if(func2(data69) < 1){
+const err154 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.user,data:data69};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2226,7 +2227,7 @@ errors++;
 }
 }
 else {
-const err155 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data69};
+const err155 = {instancePath:instancePath+"/spec/user",schemaPath:"#/properties/spec/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.user.type,parentSchema:schema12.properties.spec.properties.user,data:data69};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2236,11 +2237,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data9.schedule !== undefined){
-let data70 = data9.schedule;
+if(data9.workingDir !== undefined){
+let data70 = data9.workingDir;
 if(typeof data70 === "string"){
-if(func2(data70) < 1){
-const err156 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.schedule,data:data70};
+if(!pattern4.test(data70)){
+const err156 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/pattern",keyword:"pattern",params:{pattern: "^/"},message:"must match pattern \""+"^/"+"\"",schema:"^/",parentSchema:schema12.properties.spec.properties.workingDir,data:data70};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2251,7 +2252,7 @@ errors++;
 }
 }
 else {
-const err157 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.schedule.type,parentSchema:schema12.properties.spec.properties.schedule,data:data70};
+const err157 = {instancePath:instancePath+"/spec/workingDir",schemaPath:"#/properties/spec/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.workingDir.type,parentSchema:schema12.properties.spec.properties.workingDir,data:data70};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2261,11 +2262,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data9.timeZone !== undefined){
-let data71 = data9.timeZone;
+if(data9.schedule !== undefined){
+let data71 = data9.schedule;
 if(typeof data71 === "string"){
 if(func2(data71) < 1){
-const err158 = {instancePath:instancePath+"/spec/timeZone",schemaPath:"#/properties/spec/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.timeZone,data:data71};
+const err158 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.schedule,data:data71};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2276,7 +2277,7 @@ errors++;
 }
 }
 else {
-const err159 = {instancePath:instancePath+"/spec/timeZone",schemaPath:"#/properties/spec/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.timeZone.type,parentSchema:schema12.properties.spec.properties.timeZone,data:data71};
+const err159 = {instancePath:instancePath+"/spec/schedule",schemaPath:"#/properties/spec/properties/schedule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.schedule.type,parentSchema:schema12.properties.spec.properties.schedule,data:data71};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2286,10 +2287,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data9.concurrencyPolicy !== undefined){
-let data72 = data9.concurrencyPolicy;
-if(typeof data72 !== "string"){
-const err160 = {instancePath:instancePath+"/spec/concurrencyPolicy",schemaPath:"#/properties/spec/properties/concurrencyPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.concurrencyPolicy.type,parentSchema:schema12.properties.spec.properties.concurrencyPolicy,data:data72};
+if(data9.timeZone !== undefined){
+let data72 = data9.timeZone;
+if(typeof data72 === "string"){
+if(func2(data72) < 1){
+const err160 = {instancePath:instancePath+"/spec/timeZone",schemaPath:"#/properties/spec/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.properties.spec.properties.timeZone,data:data72};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2298,8 +2300,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(!(((data72 === "Forbid") || (data72 === "Replace")) || (data72 === "Allow"))){
-const err161 = {instancePath:instancePath+"/spec/concurrencyPolicy",schemaPath:"#/properties/spec/properties/concurrencyPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.concurrencyPolicy.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.concurrencyPolicy.enum,parentSchema:schema12.properties.spec.properties.concurrencyPolicy,data:data72};
+}
+else {
+const err161 = {instancePath:instancePath+"/spec/timeZone",schemaPath:"#/properties/spec/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.timeZone.type,parentSchema:schema12.properties.spec.properties.timeZone,data:data72};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2309,11 +2312,10 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data9.activeDeadline !== undefined){
-let data73 = data9.activeDeadline;
-if(typeof data73 === "string"){
-if(formats0["duration"].parse(data73) === undefined){
-const err162 = {instancePath:instancePath+"/spec/activeDeadline",schemaPath:"#/properties/spec/properties/activeDeadline/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.activeDeadline,data:data73};
+if(data9.concurrencyPolicy !== undefined){
+let data73 = data9.concurrencyPolicy;
+if(typeof data73 !== "string"){
+const err162 = {instancePath:instancePath+"/spec/concurrencyPolicy",schemaPath:"#/properties/spec/properties/concurrencyPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.concurrencyPolicy.type,parentSchema:schema12.properties.spec.properties.concurrencyPolicy,data:data73};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2322,9 +2324,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/spec/activeDeadline",schemaPath:"#/properties/spec/properties/activeDeadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.activeDeadline.type,parentSchema:schema12.properties.spec.properties.activeDeadline,data:data73};
+if(!(((data73 === "Forbid") || (data73 === "Replace")) || (data73 === "Allow"))){
+const err163 = {instancePath:instancePath+"/spec/concurrencyPolicy",schemaPath:"#/properties/spec/properties/concurrencyPolicy/enum",keyword:"enum",params:{allowedValues: schema12.properties.spec.properties.concurrencyPolicy.enum},message:"must be equal to one of the allowed values",schema:schema12.properties.spec.properties.concurrencyPolicy.enum,parentSchema:schema12.properties.spec.properties.concurrencyPolicy,data:data73};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2334,11 +2335,11 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data9.startingDeadline !== undefined){
-let data74 = data9.startingDeadline;
+if(data9.activeDeadline !== undefined){
+let data74 = data9.activeDeadline;
 if(typeof data74 === "string"){
 if(formats0["duration"].parse(data74) === undefined){
-const err164 = {instancePath:instancePath+"/spec/startingDeadline",schemaPath:"#/properties/spec/properties/startingDeadline/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.startingDeadline,data:data74};
+const err164 = {instancePath:instancePath+"/spec/activeDeadline",schemaPath:"#/properties/spec/properties/activeDeadline/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.activeDeadline,data:data74};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2349,7 +2350,7 @@ errors++;
 }
 }
 else {
-const err165 = {instancePath:instancePath+"/spec/startingDeadline",schemaPath:"#/properties/spec/properties/startingDeadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.startingDeadline.type,parentSchema:schema12.properties.spec.properties.startingDeadline,data:data74};
+const err165 = {instancePath:instancePath+"/spec/activeDeadline",schemaPath:"#/properties/spec/properties/activeDeadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.activeDeadline.type,parentSchema:schema12.properties.spec.properties.activeDeadline,data:data74};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2359,10 +2360,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data9.completions !== undefined){
-let data75 = data9.completions;
-if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
-const err166 = {instancePath:instancePath+"/spec/completions",schemaPath:"#/properties/spec/properties/completions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.completions.type,parentSchema:schema12.properties.spec.properties.completions,data:data75};
+if(data9.startingDeadline !== undefined){
+let data75 = data9.startingDeadline;
+if(typeof data75 === "string"){
+if(formats0["duration"].parse(data75) === undefined){
+const err166 = {instancePath:instancePath+"/spec/startingDeadline",schemaPath:"#/properties/spec/properties/startingDeadline/x-kargo-format",keyword:"x-kargo-format",params:{},message:"must be a duration such as 500ms, 30s, 2m or 1h30m",schema:"duration",parentSchema:schema12.properties.spec.properties.startingDeadline,data:data75};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2371,9 +2373,9 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(typeof data75 == "number"){
-if(data75 < 1 || isNaN(data75)){
-const err167 = {instancePath:instancePath+"/spec/completions",schemaPath:"#/properties/spec/properties/completions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.completions,data:data75};
+}
+else {
+const err167 = {instancePath:instancePath+"/spec/startingDeadline",schemaPath:"#/properties/spec/properties/startingDeadline/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.properties.spec.properties.startingDeadline.type,parentSchema:schema12.properties.spec.properties.startingDeadline,data:data75};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2383,11 +2385,10 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
-if(data9.parallelism !== undefined){
-let data76 = data9.parallelism;
+if(data9.completions !== undefined){
+let data76 = data9.completions;
 if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
-const err168 = {instancePath:instancePath+"/spec/parallelism",schemaPath:"#/properties/spec/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.parallelism,data:data76};
+const err168 = {instancePath:instancePath+"/spec/completions",schemaPath:"#/properties/spec/properties/completions/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.completions.type,parentSchema:schema12.properties.spec.properties.completions,data:data76};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2398,7 +2399,7 @@ errors++;
 }
 if(typeof data76 == "number"){
 if(data76 < 1 || isNaN(data76)){
-const err169 = {instancePath:instancePath+"/spec/parallelism",schemaPath:"#/properties/spec/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.parallelism,data:data76};
+const err169 = {instancePath:instancePath+"/spec/completions",schemaPath:"#/properties/spec/properties/completions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.completions,data:data76};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2409,12 +2410,10 @@ errors++;
 }
 }
 }
-if(data9.historyLimit !== undefined){
-let data77 = data9.historyLimit;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key18 in data77){
-if(!((key18 === "succeeded") || (key18 === "failed"))){
-const err170 = {instancePath:instancePath+"/spec/historyLimit",schemaPath:"#/properties/spec/properties/historyLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.historyLimit,data:data77};
+if(data9.parallelism !== undefined){
+let data77 = data9.parallelism;
+if(!((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77)))){
+const err170 = {instancePath:instancePath+"/spec/parallelism",schemaPath:"#/properties/spec/properties/parallelism/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.parallelism.type,parentSchema:schema12.properties.spec.properties.parallelism,data:data77};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2423,11 +2422,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-if(data77.succeeded !== undefined){
-let data78 = data77.succeeded;
-if(!((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78)))){
-const err171 = {instancePath:instancePath+"/spec/historyLimit/succeeded",schemaPath:"#/properties/spec/properties/historyLimit/properties/succeeded/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.historyLimit.properties.succeeded.type,parentSchema:schema12.properties.spec.properties.historyLimit.properties.succeeded,data:data78};
+if(typeof data77 == "number"){
+if(data77 < 1 || isNaN(data77)){
+const err171 = {instancePath:instancePath+"/spec/parallelism",schemaPath:"#/properties/spec/properties/parallelism/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema12.properties.spec.properties.parallelism,data:data77};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2436,9 +2433,14 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(typeof data78 == "number"){
-if(data78 < 0 || isNaN(data78)){
-const err172 = {instancePath:instancePath+"/spec/historyLimit/succeeded",schemaPath:"#/properties/spec/properties/historyLimit/properties/succeeded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.historyLimit.properties.succeeded,data:data78};
+}
+}
+if(data9.historyLimit !== undefined){
+let data78 = data9.historyLimit;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key18 in data78){
+if(!((key18 === "succeeded") || (key18 === "failed"))){
+const err172 = {instancePath:instancePath+"/spec/historyLimit",schemaPath:"#/properties/spec/properties/historyLimit/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema12.properties.spec.properties.historyLimit,data:data78};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2448,11 +2450,10 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-if(data77.failed !== undefined){
-let data79 = data77.failed;
+if(data78.succeeded !== undefined){
+let data79 = data78.succeeded;
 if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
-const err173 = {instancePath:instancePath+"/spec/historyLimit/failed",schemaPath:"#/properties/spec/properties/historyLimit/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.historyLimit.properties.failed.type,parentSchema:schema12.properties.spec.properties.historyLimit.properties.failed,data:data79};
+const err173 = {instancePath:instancePath+"/spec/historyLimit/succeeded",schemaPath:"#/properties/spec/properties/historyLimit/properties/succeeded/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.historyLimit.properties.succeeded.type,parentSchema:schema12.properties.spec.properties.historyLimit.properties.succeeded,data:data79};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2463,7 +2464,7 @@ errors++;
 }
 if(typeof data79 == "number"){
 if(data79 < 0 || isNaN(data79)){
-const err174 = {instancePath:instancePath+"/spec/historyLimit/failed",schemaPath:"#/properties/spec/properties/historyLimit/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.historyLimit.properties.failed,data:data79};
+const err174 = {instancePath:instancePath+"/spec/historyLimit/succeeded",schemaPath:"#/properties/spec/properties/historyLimit/properties/succeeded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.historyLimit.properties.succeeded,data:data79};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2474,9 +2475,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/spec/historyLimit",schemaPath:"#/properties/spec/properties/historyLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.historyLimit.type,parentSchema:schema12.properties.spec.properties.historyLimit,data:data77};
+if(data78.failed !== undefined){
+let data80 = data78.failed;
+if(!((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80)))){
+const err175 = {instancePath:instancePath+"/spec/historyLimit/failed",schemaPath:"#/properties/spec/properties/historyLimit/properties/failed/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema12.properties.spec.properties.historyLimit.properties.failed.type,parentSchema:schema12.properties.spec.properties.historyLimit.properties.failed,data:data80};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2485,11 +2487,9 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-if(data9.suspend !== undefined){
-let data80 = data9.suspend;
-if(typeof data80 !== "boolean"){
-const err176 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data80};
+if(typeof data80 == "number"){
+if(data80 < 0 || isNaN(data80)){
+const err176 = {instancePath:instancePath+"/spec/historyLimit/failed",schemaPath:"#/properties/spec/properties/historyLimit/properties/failed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema12.properties.spec.properties.historyLimit.properties.failed,data:data80};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2500,8 +2500,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err177 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+const err177 = {instancePath:instancePath+"/spec/historyLimit",schemaPath:"#/properties/spec/properties/historyLimit/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.properties.historyLimit.type,parentSchema:schema12.properties.spec.properties.historyLimit,data:data78};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2511,14 +2512,39 @@ vErrors.push(err177);
 errors++;
 }
 }
-}
-else {
-const err178 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(data9.suspend !== undefined){
+let data81 = data9.suspend;
+if(typeof data81 !== "boolean"){
+const err178 = {instancePath:instancePath+"/spec/suspend",schemaPath:"#/properties/spec/properties/suspend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema12.properties.spec.properties.suspend.type,parentSchema:schema12.properties.spec.properties.suspend,data:data81};
 if(vErrors === null){
 vErrors = [err178];
 }
 else {
 vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.properties.spec.type,parentSchema:schema12.properties.spec,data:data9};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+else {
+const err180 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema12.type,parentSchema:schema12,data};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
 }
 errors++;
 }

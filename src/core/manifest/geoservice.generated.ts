@@ -73,6 +73,8 @@ export type GeoServiceSpec = {
   containerLabels?: Record<string, string>;
   /** A duration, e.g. 500ms, 30s, 2m, 1h30m. */
   stopGracePeriod?: string;
+  /** Signal sent to ask the container to stop, e.g. SIGINT or SIGQUIT; SIGKILL follows after stopGracePeriod. Default the engine preset's, else the image's (usually SIGTERM). */
+  stopSignal?: string;
   /** User (name or uid[:gid]) the container runs as. */
   user?: string;
   /** Working directory in the container. */

@@ -26,6 +26,7 @@ const patternMeanings: Record<string, string> = {
   '^[0-9]+(\\.[0-9]+){1,2}$': 'must be a version such as 1.3.0',
   '^[A-Za-z0-9_.:-]+$': "must be a layer name of letters, digits and '_', '.', ':', '-'",
   '^https?://': 'must be an http:// or https:// URL',
+  '^SIG[A-Z0-9]+$': 'must be a signal name such as SIGINT or SIGTERM',
 };
 
 /** ajv's validation function, as the precompiled code exports it: true, or false with `errors` set. */

@@ -41,6 +41,7 @@ const geoServiceSpec: Complete<GeoServiceSpec> = {
   labels: true, // Kargo's own prefixes are refused by the semantic rules
   containerLabels: true,
   stopGracePeriod: true,
+  stopSignal: true,
   user: true, // rule: runAsRoot
   workingDir: true,
   suspend: true,
@@ -69,6 +70,7 @@ const geoJobSpec: Complete<GeoJobSpec> = {
   labels: geoServiceSpec.labels,
   containerLabels: geoServiceSpec.containerLabels,
   stopGracePeriod: geoServiceSpec.stopGracePeriod,
+  stopSignal: geoServiceSpec.stopSignal,
   user: geoServiceSpec.user,
   workingDir: geoServiceSpec.workingDir,
   schedule: true,

@@ -87,6 +87,7 @@ function renderTaskTemplate(spec: GeoServiceSpec, namespace: string, name: strin
       ...optional('Configs', files.configs.length > 0 ? files.configs : undefined),
       ...optional('Secrets', files.secrets.length > 0 ? files.secrets : undefined),
       ...optional('StopGracePeriod', duration(spec.stopGracePeriod)),
+      ...optional('StopSignal', spec.stopSignal ?? preset.stopSignal),
       ...optional('Healthcheck', healthCheck),
     },
     ...optional('Resources', Object.keys(resources).length > 0 ? resources : undefined),

@@ -14,6 +14,7 @@ export interface ContainerSpec {
   User?: string;
   Mounts?: Mount[];
   StopGracePeriod?: number;
+  StopSignal?: string;
   Healthcheck?: HealthConfig;
   Isolation?: string;
   Init?: boolean;
