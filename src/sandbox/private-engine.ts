@@ -148,6 +148,7 @@ function keepImages(storeDir: string | undefined, stateDir: string, say: (line: 
     return undefined;
   }
   writeFileSync(join(stateDir, engineFiles.keptDataRoot), store.dataRoot);
+  say(`images are kept between runs in ${store.dataRoot}`);
   return store.dataRoot;
 }
 
