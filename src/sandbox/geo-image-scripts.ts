@@ -54,7 +54,11 @@ END
 /**
  * PostgreSQL with PostGIS. On first start (empty data directory): initdb with the password read
  * from POSTGRES_PASSWORD_FILE (a Swarm secret; POSTGRES_PASSWORD as a fallback), password
- * authentication for TCP, the database and user created and `CREATE EXTENSION postgis` in it.
+ * authentication for TCP, the database and user created and `CREATE EXTENSION postgis` in it,
+ * then each /docker-entrypoint-initdb.d/*.sql (in name order, as the user, in the database), as
+ * the upstream postgres image does: a Swarm config mounted there creates the tables a stack needs
+ * before its first client comes. A failing script empties the data directory, so the next start
+ * runs them all again rather than serving a half-made database.
  * Then postgres itself becomes PID 1 (setpriv execs, it does not fork), so it handles SIGINT
  * (fast shutdown, the service's stop signal) and SIGTERM (smart shutdown) as it documents.
  */
@@ -87,6 +91,16 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   as_postgres pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$setup -c hba_file=$PGDATA/pg_hba.local" -w start >/dev/null
   if [ "$db" != postgres ]; then as_postgres psql -h "$setup" -v ON_ERROR_STOP=1 -U "$user" -d postgres -c "CREATE DATABASE \\"$db\\"" >/dev/null; fi
   as_postgres psql -h "$setup" -v ON_ERROR_STOP=1 -U "$user" -d "$db" -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
+  for script in /docker-entrypoint-initdb.d/*.sql; do
+    [ -e "$script" ] || continue
+    echo "kargo-postgis: running $script"
+    if ! as_postgres psql -h "$setup" -v ON_ERROR_STOP=1 -U "$user" -d "$db" -q -f "$script" >/dev/null; then
+      echo "kargo-postgis: $script failed; the data directory is emptied so that the next start runs initdb and the scripts again" >&2
+      as_postgres pg_ctl -D "$PGDATA" -m immediate -w stop >/dev/null || true
+      find "$PGDATA" -mindepth 1 -delete
+      exit 1
+    fi
+  done
   as_postgres pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
   rm -rf "$PGDATA/pg_hba.local" "$setup"
   echo "kargo-postgis: database $db ready with PostGIS"

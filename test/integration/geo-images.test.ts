@@ -243,7 +243,7 @@ describe('building geo images', () => {
 async function runKrawlerJob(k: RunningKargo, secretName: string): Promise<void> {
   const labels = { 'com.docker.stack.namespace': k.namespace };
   const configName = uniqueName('jobfile');
-  const config = (await swarm.docker.createConfig({ Name: configName, Data: Buffer.from(readFileSync(new URL('../../examples/jobfiles/cities-to-postgis.js', import.meta.url), 'utf8')).toString('base64'), Labels: labels })) as { id: string };
+  const config = (await swarm.docker.createConfig({ Name: configName, Data: Buffer.from(readFileSync(new URL('../fixtures/geo/wfs-to-postgis.js', import.meta.url), 'utf8')).toString('base64'), Labels: labels })) as { id: string };
   const secret = (await swarm.docker.getSecret(secretName).inspect()) as { ID: string };
   const name = `${k.namespace}_krawler`;
   await swarm.docker.createService({

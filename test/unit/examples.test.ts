@@ -1,22 +1,26 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { secretOpeningOf } from '../../src/adapters/files/age-identities.js';
 import { createManifestLoader } from '../../src/adapters/files/manifest-loader.js';
+import { writeDemoManifests } from '../../src/demo/demo-directory.js';
+import { demoManifests } from '../../src/demo/demo-manifests.js';
 import { exampleAgeIdentityFile } from '../../src/demo/examples.js';
 
 const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
 const exampleFiles = readdirSync(examplesDir).filter((name) => /\.ya?ml$/.test(name)).sort();
 const load = createManifestLoader({ secrets: secretOpeningOf(exampleAgeIdentityFile, 'refuse') });
+const keysOf = (set: Awaited<ReturnType<typeof load>>): string[] => [...set.manifests, ...set.networks, ...set.jobs].map((object) => object.key).sort();
 
 describe('the examples', () => {
   it('are the files this test knows', () => {
-    expect(exampleFiles).toEqual(['geo-network.yaml', 'geoserver-postgis.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']);
+    expect(exampleFiles).toEqual(['geo-network.yaml', 'geoserver.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'postgis.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']);
   });
 
-  // Read with the others: geoserver-postgis.yaml joins the Network that geo-network.yaml declares.
-  it.each(exampleFiles)('%s loads without a problem', async (name) => {
+  // Read with the others: postgis.yaml joins the Network that geo-network.yaml declares.
+  it.each(exampleFiles)('%s loads without a problem, its secrets opened with the demo identity', async (name) => {
     const set = await load([examplesDir]);
     const file = join(examplesDir, name);
     expect(set.problems.filter((problem) => problem.file === file)).toEqual([]);
@@ -27,7 +31,9 @@ describe('the examples', () => {
   it('define exactly these GeoServices, Networks and GeoJobs, without a clash between files', async () => {
     const set = await load([examplesDir]);
     expect(set.problems).toEqual([]);
-    expect(set.manifests.map((manifest) => manifest.key).sort()).toEqual([
+    expect(keysOf(set)).toEqual([
+      'GeoJob/geo/cities-loader',
+      'Network/geo/backend',
       'geo/geoserver',
       'geo/mapcache',
       'geo/mapserver',
@@ -35,7 +41,105 @@ describe('the examples', () => {
       'tiles/tileserver',
       'weacast/weacast-api',
     ]);
-    expect(set.networks.map((network) => network.key)).toEqual(['Network/geo/backend']);
-    expect(set.jobs.map((job) => job.key)).toEqual(['GeoJob/geo/cities-loader']);
+  });
+
+  it('say in their header whether they run on the sandbox, and why not', () => {
+    for (const name of ['geoserver.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml']) {
+      expect(readFileSync(join(examplesDir, name), 'utf8')).toContain('does NOT');
+    }
+    for (const name of ['postgis.yaml', 'mapserver-wms.yaml', 'mapcache-wmts.yaml', 'krawler-job.yaml']) {
+      expect(readFileSync(join(examplesDir, name), 'utf8')).toContain('Runs in the demo (npm start) and in test/integration/examples-stack.test.ts');
+    }
+  });
+});
+
+describe('the demo manifests', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'kargo-demo-manifests-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const written = writeDemoManifests(directory);
+
+  it('are the examples that run on sandbox images, with every file they name copied alongside', () => {
+    expect(written.manifests).toEqual(['geo-network.yaml', 'krawler-job.yaml', 'mapcache-wmts.yaml', 'mapserver-wms.yaml', 'postgis.yaml']);
+    expect(written.copied).toEqual([
+      'initdb/cities.sql',
+      'jobfiles/cities-to-postgis.js',
+      'jobfiles/cities.geojson',
+      'mapcache/mapcache.xml',
+      'mapfiles/wms.map',
+      'secrets/mapserver-pgpass.age',
+      'secrets/postgis-password.age',
+    ]);
+    expect(written.leftOut.map((object) => object.object)).toEqual(['GeoService geo/geoserver', 'GeoService tiles/tileserver', 'GeoService weacast/weacast-api']);
+    expect(written.leftOut[0]?.reason).toContain('its image docker.osgeo.org/geoserver:2.25.2 is not one the sandbox builds');
+  });
+
+  it('validate, the secrets opened with the demo identity, and keep the stack: configs, secrets, networks, ogc, dependsOn, the GeoJob', async () => {
+    const set = await load([directory]);
+    expect(set.problems).toEqual([]);
+    expect(keysOf(set)).toEqual(['GeoJob/geo/cities-loader', 'Network/geo/backend', 'geo/mapcache', 'geo/mapserver', 'geo/postgis']);
+    const mapserver = set.manifests.find((manifest) => manifest.key === 'geo/mapserver')?.resource.spec;
+    expect(mapserver).toMatchObject({
+      replicas: 1,
+      ports: [{ published: 8081, mode: 'host' }],
+      configs: [{ file: './mapfiles/wms.map' }],
+      secrets: [{ file: './secrets/mapserver-pgpass.age', mode: '0400' }],
+      networks: ['default', 'backend'],
+      ogc: { service: 'WMS', layers: ['cities', 'rivers'] },
+      dependsOn: ['postgis'],
+      update: { order: 'stop-first', failureAction: 'rollback' },
+    });
+    const postgis = set.manifests.find((manifest) => manifest.key === 'geo/postgis')?.resource.spec;
+    expect(postgis?.placement).toBeUndefined();
+    expect(postgis?.resources).toEqual({ limits: { cpus: 2, memory: '2G' } });
+    expect(set.jobs[0]?.resource.spec).toMatchObject({ image: 'kargo-geo/krawler:1.0.1', schedule: '0 * * * * *', networks: ['backend'] });
+  });
+
+  it('say in their header what changed and why', () => {
+    const text = readFileSync(join(directory, 'mapserver-wms.yaml'), 'utf8');
+    expect(text.split('\n').slice(0, 6)).toEqual([
+      '# Generated by `kargo demo` from examples/mapserver-wms.yaml, for the demo\'s one-node swarm.',
+      '# Changed from the example, and why:',
+      '#   - GeoService geo/mapserver: replicas 2 → 1: one node, and two tasks cannot publish one port in host mode on it',
+      '#   - GeoService geo/mapserver: port 8081 published in host mode: the routing mesh needs IPVS, which the sandbox\'s kernel lacks',
+      '#   - GeoService geo/mapserver: update.order start-first → stop-first: on one node a new task cannot publish the port the old one holds',
+      '# Edit and save: Kargo applies the change.',
+    ]);
+    expect(readFileSync(join(directory, 'krawler-job.yaml'), 'utf8')).toMatch(/^# Generated by `kargo demo` from examples\/krawler-job.yaml, for the demo's one-node swarm.\n# Unchanged: the example runs there as written.\n/);
+  });
+});
+
+describe('demoManifests', () => {
+  const example = (file: string, spec: string, kind = 'GeoService', name = file.replace('.yaml', '')): { file: string; text: string } => ({
+    file,
+    text: `apiVersion: kargo.io/v1alpha1\nkind: ${kind}\nmetadata: { name: ${name}, namespace: geo }\nspec:\n${spec}`,
+  });
+
+  it('leaves out what depends on an object it leaves out, and says why', () => {
+    const [web, api] = demoManifests([
+      example('web.yaml', '  image: kargo-geo/mapserver:8.0\n  dependsOn: [api]\n'),
+      example('api.yaml', '  image: nginx:1.27\n'),
+    ]);
+    expect(web?.text).toBeUndefined();
+    expect(web?.leftOut).toEqual([{ file: 'web.yaml', object: 'GeoService geo/web', reason: 'it depends on GeoService geo/api, which is left out' }]);
+    expect(api?.leftOut[0]?.reason).toMatch(/^its image nginx:1.27 is not one the sandbox builds/);
+  });
+
+  it('moves objects to another namespace and ports to others when asked (tests), and drops bind mounts and empty placement', () => {
+    const [file] = demoManifests(
+      [example('web.yaml', '  image: kargo-geo/mapcache:1.14\n  ports: [{ published: 8082, mode: host }]\n  placement: { constraints: [node.role == worker] }\n  volumes:\n    - { type: bind, source: /srv/x, target: /x }\n    - { type: volume, source: tiles, target: /t }\n  rollback: { order: start-first }\n')],
+      { namespace: 'ns1', publishedPorts: new Map([[8082, 28102]]) },
+    );
+    expect(file?.changes).toEqual([
+      'GeoService geo/web: namespace geo → ns1',
+      'GeoService geo/web: published port 8082 → 28102',
+      'GeoService geo/web: rollback.order start-first → stop-first: on one node a new task cannot publish the port the old one holds',
+      'GeoService geo/web: placement constraints dropped (node.role == worker): the demo\'s node has no such labels',
+      'GeoService geo/web: bind mount of /srv/x dropped: that host path is not on the demo\'s machine',
+    ]);
+    expect(file?.text).toContain('metadata: { name: web, namespace: ns1 }');
+    expect(file?.text).toContain('ports: [ { published: 28102, mode: host } ]');
+    expect(file?.text).not.toContain('placement:');
+    expect(file?.text).toContain('- { type: volume, source: tiles, target: /t }');
+    expect(file?.text).not.toContain('source: /srv/x');
   });
 });

@@ -1,8 +1,8 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
-import { exampleAgeIdentityFile, loadExamples } from '../../demo/examples.js';
-import { demoManifestFile } from '../../demo/demo-manifests.js';
+import { writeDemoManifests } from '../../demo/demo-directory.js';
+import { exampleAgeIdentityFile } from '../../demo/examples.js';
 import { prepareGeoImages } from '../../demo/demo-images.js';
 import { humanLogStream } from '../../demo/human-log.js';
 import { saveMap, stackLinks, type StackLink } from '../../demo/map-links.js';
@@ -69,7 +69,9 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     images.catch(() => undefined);
     if ((await Promise.race([images, stopped])) !== 'ready') return await stopNow(stopped, step);
     step(`writing the demo manifests to ${manifests}`);
-    await writeDemoManifests(manifests);
+    const written = writeDemoManifests(manifests);
+    detail(`${String(written.manifests.length)} manifests (${written.manifests.join(', ')}) and the files they name (${written.copied.join(', ')})`);
+    for (const out of written.leftOut) detail(`left out: ${out.object} of examples/${out.file}: ${out.reason}`);
     step(`starting Kargo on them (${elapsed()})`);
     const logger = createLogger('info', humanLogStream(detail));
     runtime = await startRuntime({
@@ -174,14 +176,6 @@ function whereToLook(where: WhereToLook): string {
 ${where.style.green(`The map stack is up (${where.took}).`)} Where to look (every URL answers from this machine):
 ${ogc.join('')}${line('map saved to', where.mapFile)}${line('manifests', `${where.manifests}   (edit mapfiles/*.map, e.g. a layer's COLOR, and save)`)}${line('status', `npx tsx src/cli/main.ts status --server ${where.url}`)}${line('status API', `${where.url}/api/v1/geoservices   ${where.url}/api/v1/geojobs`)}${line('metrics', `${where.url}/metrics`)}${line('swarm', `DOCKER_HOST=${where.dockerHost} docker service ls`)}${line('images kept in', `${where.imageStore}   (between runs; rm -rf it to free the space)`)}Press Ctrl-C to stop and remove everything else.
 `;
-}
-
-async function writeDemoManifests(directory: string): Promise<void> {
-  const examples = await loadExamples();
-  const byFile = new Map<string, (typeof examples.manifests)[number]['resource'][]>();
-  for (const manifest of examples.manifests) byFile.set(manifest.source.file, [...(byFile.get(manifest.source.file) ?? []), manifest.resource]);
-  mkdirSync(directory, { recursive: true });
-  for (const [file, resources] of byFile) writeFileSync(join(directory, basename(file)), demoManifestFile(`examples/${basename(file)}`, resources));
 }
 
 async function tearDown(engine: PrivateEngine, workDir: string, imageStore: string, step: (text: string) => void, elapsed: () => string): Promise<void> {
