@@ -42,7 +42,9 @@ export async function stackLinks(snapshot: Pick<Snapshot, 'desired'>, origin: (p
       ...(sample === undefined || sampleUrl === undefined ? {} : { sample: { kind: sample.request.kind, url: sampleUrl } }),
     });
   }
-  return links;
+  // Dependencies first (WMS, then the WMTS tiling it), as a person reads them.
+  const order: readonly OgcService[] = ['WMS', 'WFS', 'WCS', 'WMTS'];
+  return links.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
 }
 
 /** Fetches a GetMap and writes the PNG to `file` whole (a viewer never sees half a file); throws when the answer is no PNG. */

@@ -14,6 +14,8 @@ export interface StackWatch {
   /** True once Ctrl-C was pressed: the wait ends. */
   readonly stopped: () => boolean;
   readonly say: (line: string) => void;
+  /** Quieter lines: what is still awaited. */
+  readonly note: (line: string) => void;
   /** `12.3s` since the demo started. */
   readonly elapsed: () => string;
 }
@@ -44,7 +46,7 @@ export async function waitForStack(watch: StackWatch): Promise<boolean> {
     if (items.length > 0 && progress.every((item) => item.done)) return true;
     if (Date.now() - lastPendingLine >= pendingEveryMs) {
       lastPendingLine = Date.now();
-      for (const item of progress.filter((candidate) => !candidate.done)) watch.say(`waiting for ${item.key}: ${item.waitingFor ?? ''}`);
+      for (const item of progress.filter((candidate) => !candidate.done)) watch.note(`waiting for ${item.key}: ${item.waitingFor ?? ''}`);
     }
     await sleep(tickMs);
   }

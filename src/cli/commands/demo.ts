@@ -69,7 +69,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     images.catch(() => undefined);
     if ((await Promise.race([images, stopped])) !== 'ready') return await stopNow(stopped, step);
     step(`writing the demo manifests to ${manifests}`);
-    const written = writeDemoManifests(manifests);
+    const written = writeDemoManifests(manifests, { healthCheckInterval: '2s' });
     detail(`${String(written.manifests.length)} manifests (${written.manifests.join(', ')}) and the files they name (${written.copied.join(', ')})`);
     for (const out of written.leftOut) detail(`left out: ${out.object} of examples/${out.file}: ${out.reason}`);
     step(`starting Kargo on them (${elapsed()})`);
@@ -97,14 +97,16 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     const kargo = runtime;
     const url = `http://127.0.0.1:${String(kargo.port ?? 9469)}`;
     await Promise.race([kargo.started, stopped]);
-    runJobsNow(kargo, step);
+    const stopRerunning = runJobsNow(kargo, step);
     const up = await waitForStack({
       statuses: kargo.operator.controller.statuses,
       snapshot: () => kargo.operator.controller.currentSnapshot,
       stopped: () => interrupted.yes,
       say: step,
+      note: detail,
       elapsed,
     });
+    stopRerunning();
     const snapshot = kargo.operator.controller.currentSnapshot;
     if (!up || snapshot === undefined) return await stopNow(stopped, step);
     const links = await stackLinks(snapshot, ports.origin);
@@ -131,12 +133,27 @@ async function stopNow(stopped: Promise<NodeJS.Signals>, step: (text: string) =>
   return ExitCode.Ok;
 }
 
-/** Runs every GeoJob now rather than at its next slot: the map shows what the job loads. */
-function runJobsNow(runtime: KargoRuntime, step: (text: string) => void): void {
+/**
+ * Runs every GeoJob now rather than at its next slot (the map shows what the job loads), and again
+ * each time a run fails until the stack is up: a job started before what it reads is Ready fails
+ * once, and the next slot may be a minute away. Returns the stop of the retries.
+ */
+function runJobsNow(runtime: KargoRuntime, step: (text: string) => void): () => void {
   const controller = runtime.operator.controller;
   for (const key of controller.currentSnapshot?.jobs.keys() ?? []) {
-    if (controller.requestRun(key)) step(`running ${key} now rather than at its next slot (it starts once what it depends on is Ready)`);
+    if (controller.requestRun(key)) step(`running ${key} now rather than at its next slot`);
   }
+  const retried = new Set<string>();
+  const timer = setInterval(() => {
+    for (const key of controller.currentSnapshot?.jobs.keys() ?? []) {
+      const job = controller.statuses.get(key)?.job;
+      const failed = job?.lastFailed;
+      if (job === undefined || failed === undefined || job.lastSuccessful !== undefined || job.active.length > 0 || retried.has(failed.name)) continue;
+      retried.add(failed.name);
+      if (controller.requestRun(key)) step(`${key}: run ${failed.name} failed (${failed.error ?? `exit ${String(failed.exitCode ?? '?')}`}): running it again`);
+    }
+  }, 1000);
+  return () => clearInterval(timer);
 }
 
 /** Saves the map again each time its GeoService turns Ready on a new spec (an edited mapfile). */
@@ -146,9 +163,9 @@ function watchMap(runtime: KargoRuntime, link: StackLink, mapFile: string, step:
   return watchRollouts(statuses, link.key, statuses.get(link.key)?.specHash, async (specHash) => {
     try {
       const bytes = await saveMap(link.sample?.url ?? '', mapFile);
-      step(`${link.key} rolled out a new spec (${specHash}): saved the map again to ${mapFile} (${String(bytes)} bytes)`);
+      step(`${link.key} rolled out a new spec (${specHash.slice(0, 12)}): saved the map again to ${mapFile} (${String(bytes)} bytes)`);
     } catch (error) {
-      if (failedAt !== specHash) step(`${link.key} rolled out a new spec (${specHash}) but its map cannot be saved: ${describeError(error)}`);
+      if (failedAt !== specHash) step(`${link.key} rolled out a new spec (${specHash.slice(0, 12)}) but its map cannot be saved: ${describeError(error)}`);
       failedAt = specHash;
       throw error;
     }
