@@ -116,7 +116,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
       step(`saved the map of ${map.key} to ${mapFile} (${String(bytes)} bytes)`);
     }
     io.stdout.write(whereToLook({ links, mapFile, manifests, url, dockerHost: engine.dockerHost, imageStore, took: elapsed(), style }));
-    const stopWatching = map?.sample === undefined ? () => undefined : watchMap(kargo, map, mapFile, step);
+    const stopWatching = map?.sample === undefined ? () => undefined : watchMap(kargo, map, mapFile, step, elapsed);
     const signal = await stopped;
     stopWatching();
     step(`${signal}: stopping Kargo`);
@@ -157,13 +157,13 @@ function runJobsNow(runtime: KargoRuntime, step: (text: string) => void): () => 
 }
 
 /** Saves the map again each time its GeoService turns Ready on a new spec (an edited mapfile). */
-function watchMap(runtime: KargoRuntime, link: StackLink, mapFile: string, step: (text: string) => void): () => void {
+function watchMap(runtime: KargoRuntime, link: StackLink, mapFile: string, step: (text: string) => void, elapsed: () => string): () => void {
   const statuses = runtime.operator.controller.statuses;
   let failedAt: string | undefined;
   return watchRollouts(statuses, link.key, statuses.get(link.key)?.specHash, async (specHash) => {
     try {
       const bytes = await saveMap(link.sample?.url ?? '', mapFile);
-      step(`${link.key} rolled out a new spec (${specHash.slice(0, 12)}): saved the map again to ${mapFile} (${String(bytes)} bytes)`);
+      step(`${link.key} rolled out a new spec (${specHash.slice(0, 12)}): saved the map again to ${mapFile} (${String(bytes)} bytes, ${elapsed()})`);
     } catch (error) {
       if (failedAt !== specHash) step(`${link.key} rolled out a new spec (${specHash.slice(0, 12)}) but its map cannot be saved: ${describeError(error)}`);
       failedAt = specHash;
