@@ -37,6 +37,11 @@ export interface DemoOptions {
    * three steps (PostGIS, MapServer, MapCache): at 10 s each, a run waits half a minute for nothing.
    */
   readonly healthCheckInterval?: string;
+  /**
+   * Update delays at most this long (the demo: 0s). Swarm waits the delay after every batch, the
+   * last one too: with one task, an edit's rollout waited the examples' 10 s for no second batch.
+   */
+  readonly updateDelay?: string;
 }
 
 /** An object of an example that the demo does not run, and why. */
@@ -154,6 +159,11 @@ function adapt(parsed: Parsed, options: DemoOptions, note: (change: string) => v
   }
   dropBindMounts(doc, note);
   if (kind === 'GeoService' && options.healthCheckInterval !== undefined) shortenHealthChecks(doc, options.healthCheckInterval, note);
+  const delay = text(doc.getIn(['spec', 'update', 'delay']));
+  if (kind === 'GeoService' && options.updateDelay !== undefined && delay !== undefined && (parseDuration(delay) ?? 0) > (parseDuration(options.updateDelay) ?? 0)) {
+    doc.setIn(['spec', 'update', 'delay'], options.updateDelay);
+    note(`update.delay ${delay} → ${options.updateDelay}: Swarm waits it after the last batch too, and one task is one batch`);
+  }
 }
 
 /** Sets the health check's interval (the manifest's, else its preset's) to `wanted` when longer. */

@@ -69,7 +69,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     images.catch(() => undefined);
     if ((await Promise.race([images, stopped])) !== 'ready') return await stopNow(stopped, step);
     step(`writing the demo manifests to ${manifests}`);
-    const written = writeDemoManifests(manifests, { healthCheckInterval: '2s' });
+    const written = writeDemoManifests(manifests, { healthCheckInterval: '2s', updateDelay: '0s' });
     detail(`${String(written.manifests.length)} manifests (${written.manifests.join(', ')}) and the files they name (${written.copied.join(', ')})`);
     for (const out of written.leftOut) detail(`left out: ${out.object} of examples/${out.file}: ${out.reason}`);
     step(`starting Kargo on them (${elapsed()})`);
