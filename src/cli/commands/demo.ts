@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
 import { writeDemoManifests } from '../../demo/demo-directory.js';
@@ -123,7 +123,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
   } finally {
     await runtime?.stop();
     await ports.close();
-    await tearDown(engine, workDir, imageStore, step, elapsed);
+    await tearDown(engine, { workDir, imageStore, mapFile }, step, elapsed);
   }
   return ExitCode.Ok;
 }
@@ -195,10 +195,11 @@ ${ogc.join('')}${line('map saved to', where.mapFile)}${line('manifests', `${wher
 `;
 }
 
-async function tearDown(engine: PrivateEngine, workDir: string, imageStore: string, step: (text: string) => void, elapsed: () => string): Promise<void> {
+async function tearDown(engine: PrivateEngine, paths: { workDir: string; imageStore: string; mapFile: string }, step: (text: string) => void, elapsed: () => string): Promise<void> {
   step('removing the services, the swarm, the engine and its directories');
   await engine.stop();
-  rmSync(workDir, { recursive: true, force: true });
-  if (readdirSync(dirname(workDir)).length === 0) rmSync(dirname(workDir), { recursive: true, force: true });
-  step(`done after ${elapsed()}: nothing is left behind but the images in ${engine.keptDataRoot === undefined ? '(none: another engine used the store)' : imageStore} and the saved map`);
+  rmSync(paths.workDir, { recursive: true, force: true });
+  if (readdirSync(dirname(paths.workDir)).length === 0) rmSync(dirname(paths.workDir), { recursive: true, force: true });
+  const kept = [...(engine.keptDataRoot === undefined ? [] : [`the images in ${paths.imageStore}`]), ...(existsSync(paths.mapFile) ? [`the map ${paths.mapFile}`] : [])];
+  step(`done after ${elapsed()}: nothing is left behind${kept.length === 0 ? '' : ` but ${kept.join(' and ')}`}`);
 }
