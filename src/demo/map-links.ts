@@ -1,5 +1,6 @@
 import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { probeOgc } from '../adapters/http/ogc-probe.js';
 import { ogcProbeTargetOf, publishedEndpointUrl } from '../core/ogc/ogc-availability.js';
 import type { OgcService } from '../core/ogc/ogc-check.js';
@@ -45,6 +46,31 @@ export async function stackLinks(snapshot: Pick<Snapshot, 'desired'>, origin: (p
   // Dependencies first (WMS, then the WMTS tiling it), as a person reads them.
   const order: readonly OgcService[] = ['WMS', 'WFS', 'WCS', 'WMTS'];
   return links.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
+}
+
+/**
+ * `stackLinks`, tried again for a while when a check fails: Kargo's last probe said Available, but
+ * one failed request (a task being replaced, a slow first GetMap) must not end the demo. Undefined,
+ * with the last failure said, when they never all answer, or when `stopped` says so first.
+ */
+export async function stackLinksWhenAnswering(
+  snapshot: Pick<Snapshot, 'desired'>,
+  origin: (port: number) => Promise<string>,
+  options: { readonly stopped: () => boolean; readonly say: (line: string) => void; readonly timeoutMs?: number },
+): Promise<StackLink[] | undefined> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  for (;;) {
+    try {
+      return await stackLinks(snapshot, origin);
+    } catch (error) {
+      if (options.stopped()) return undefined;
+      if (Date.now() >= deadline) {
+        options.say(`${error instanceof Error ? error.message : String(error)}: no links to print (Kargo keeps running; see kargo status)`);
+        return undefined;
+      }
+      await sleep(1000);
+    }
+  }
 }
 
 /** Fetches a GetMap and writes the PNG to `file` whole (a viewer never sees half a file); throws when the answer is no PNG. */

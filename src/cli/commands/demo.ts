@@ -5,9 +5,10 @@ import { writeDemoManifests } from '../../demo/demo-directory.js';
 import { exampleAgeIdentityFile } from '../../demo/examples.js';
 import { prepareGeoImages } from '../../demo/demo-images.js';
 import { humanLogStream } from '../../demo/human-log.js';
-import { saveMap, stackLinks, type StackLink } from '../../demo/map-links.js';
+import { saveMap, stackLinksWhenAnswering, type StackLink } from '../../demo/map-links.js';
 import { PublishedPorts } from '../../demo/published-ports.js';
 import { waitForStack, watchRollouts } from '../../demo/stack-watch.js';
+import { whereToLook } from '../../demo/where-to-look.js';
 import { createLogger } from '../../observability/logger.js';
 import { startRuntime, type KargoRuntime } from '../../runtime/kargo-runtime.js';
 import { defaultImageCacheDir } from '../../sandbox/geo-images.js';
@@ -109,13 +110,26 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     stopRerunning();
     const snapshot = kargo.operator.controller.currentSnapshot;
     if (!up || snapshot === undefined) return await stopNow(stopped, step);
-    const links = await stackLinks(snapshot, ports.origin);
+    const links = (await stackLinksWhenAnswering(snapshot, ports.origin, { stopped: () => interrupted.yes, say: step })) ?? [];
     const map = links.find((link) => link.sample?.kind === 'GetMap');
+    let saved = false;
     if (map?.sample !== undefined) {
-      const bytes = await saveMap(map.sample.url, mapFile);
-      step(`saved the map of ${map.key} to ${mapFile} (${String(bytes)} bytes)`);
+      const bytes = await saveMap(map.sample.url, mapFile).catch((error: unknown) => step(`the map of ${map.key} could not be saved: ${describeError(error)}`));
+      if (bytes !== undefined) step(`saved the map of ${map.key} to ${mapFile} (${String(bytes)} bytes)`);
+      saved = bytes !== undefined;
     }
-    io.stdout.write(whereToLook({ links, mapFile, manifests, url, dockerHost: engine.dockerHost, imageStore, took: elapsed(), style }));
+    io.stdout.write(
+      whereToLook({
+        links,
+        manifests,
+        url,
+        dockerHost: engine.dockerHost,
+        took: elapsed(),
+        emphasis: style.green,
+        ...(saved ? { mapFile } : {}),
+        ...(engine.keptDataRoot === undefined ? {} : { imageStore }),
+      }),
+    );
     const stopWatching = map?.sample === undefined ? () => undefined : watchMap(kargo, map, mapFile, step, elapsed);
     const signal = await stopped;
     stopWatching();
@@ -170,29 +184,6 @@ function watchMap(runtime: KargoRuntime, link: StackLink, mapFile: string, step:
       throw error;
     }
   });
-}
-
-interface WhereToLook {
-  readonly links: readonly StackLink[];
-  readonly mapFile: string;
-  readonly manifests: string;
-  readonly url: string;
-  readonly dockerHost: string;
-  readonly imageStore: string;
-  readonly took: string;
-  readonly style: ReturnType<typeof paint>;
-}
-
-function whereToLook(where: WhereToLook): string {
-  const line = (label: string, value: string): string => `  ${label.padEnd(22)}${value}\n`;
-  const ogc = where.links.flatMap((link) => [
-    line(`${link.service} GetCapabilities`, link.capabilities),
-    ...(link.sample === undefined ? [] : [line(`${link.service} ${link.sample.kind}`, link.sample.url)]),
-  ]);
-  return `
-${where.style.green(`The map stack is up (${where.took}).`)} Where to look (every URL answers from this machine):
-${ogc.join('')}${line('map saved to', where.mapFile)}${line('manifests', `${where.manifests}   (edit mapfiles/*.map, e.g. a layer's COLOR, and save)`)}${line('status', `npx tsx src/cli/main.ts status --server ${where.url}`)}${line('status API', `${where.url}/api/v1/geoservices   ${where.url}/api/v1/geojobs`)}${line('metrics', `${where.url}/metrics`)}${line('swarm', `DOCKER_HOST=${where.dockerHost} docker service ls`)}${line('images kept in', `${where.imageStore}   (between runs; rm -rf it to free the space)`)}Press Ctrl-C to stop and remove everything else.
-`;
 }
 
 async function tearDown(engine: PrivateEngine, paths: { workDir: string; imageStore: string; mapFile: string }, step: (text: string) => void, elapsed: () => string): Promise<void> {
