@@ -20,7 +20,7 @@ export interface Snapshot extends SourceProtection {
   readonly set: ManifestSet;
   /** The source has no valid manifest in the namespaces this Kargo manages. */
   readonly sourceEmpty: boolean;
-  /** The GeoServices that wait for each key (`spec.dependsOn`), so that they go once it is Ready. */
+  /** The GeoServices and GeoJobs that wait for each key (`spec.dependsOn`), so that they go once it is Ready. */
   readonly dependents: ReadonlyMap<string, readonly string[]>;
 }
 
@@ -41,13 +41,13 @@ export function snapshotOf(set: ManifestSet, root: string, revision: string, sco
     // Networks do not count: a repository whose services and jobs all vanished (a broken checkout
     // that kept networks.yaml) must still refuse to prune every service.
     sourceEmpty: ![...state.desired, ...state.jobs].some((workload) => inNamespaceScope(workload.key, scope)),
-    dependents: dependentsOf(state.desired),
+    dependents: dependentsOf([...state.desired, ...state.jobs]),
   };
 }
 
-function dependentsOf(desired: readonly DesiredService[]): Map<string, string[]> {
+function dependentsOf(waiting: readonly (DesiredService | DesiredJob)[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>();
-  for (const service of desired) for (const key of service.dependsOn ?? []) dependents.set(key, [...(dependents.get(key) ?? []), service.key]);
+  for (const dependent of waiting) for (const key of dependent.dependsOn ?? []) dependents.set(key, [...(dependents.get(key) ?? []), dependent.key]);
   return dependents;
 }
 

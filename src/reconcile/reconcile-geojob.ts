@@ -10,6 +10,7 @@ import type { Snapshot } from '../core/snapshot.js';
 import { activeRunOf, runResultOf, type JobStatus, type RunResult } from '../core/status/job-status.js';
 import type { Phase } from '../core/status/object-status.js';
 import type { Service } from '../core/swarm/engine-api.js';
+import { dependenciesNotReady } from './dependency-readiness.js';
 import { FileObjectsOfKey, type ListedObjects } from './file-objects-of-key.js';
 import { networksNotReady } from './network-readiness.js';
 import { manifestProblemOf } from './reconcile-geoservice.js';
@@ -26,8 +27,10 @@ const maxSleepMs = 3_600_000;
 
 /**
  * Reconciles one GeoJob: reads its run services and their tasks (two requests), plans, then
- * removes runs (past their deadline, replaced), starts the run that is due, and trims the
- * history. Looks again at the next slot, or soon while a run is under way.
+ * removes runs (past their deadline, replaced), starts the run that is due unless a dependency is
+ * not Ready, and trims the history. Looks again at the next slot, or soon while a run is under
+ * way; a run held for a dependency starts when the controller wakes the job (the dependency
+ * turned Ready).
  */
 export async function reconcileGeoJob(
   key: string,
@@ -42,7 +45,15 @@ export async function reconcileGeoJob(
   const files = new FileObjectsOfKey(key, context, job?.files ?? [], runs.map(({ service }) => service), listedFiles);
   if (job === undefined) return removedJob(key, runs, snapshot, context, files);
   const record = context.jobs.recordOf(key, now);
-  const plan = planJob({ job, runs: runs.map(({ state }) => state), now, memory: record.memory, ...(record.requested === undefined ? {} : { requested: record.requested }) });
+  const waitingForDependency = dependenciesNotReady(job.dependsOn, context.statusOf, 'GeoJob');
+  const plan = planJob({
+    job,
+    runs: runs.map(({ state }) => state),
+    now,
+    memory: record.memory,
+    dependenciesReady: waitingForDependency === undefined,
+    ...(record.requested === undefined ? {} : { requested: record.requested }),
+  });
   if (plan.start !== undefined) {
     const notReady = await networksNotReady(plan.start.spec, snapshot, context.networks);
     if (notReady !== undefined) return outcome(key, notReady.phase, { inProgress: notReady.phase.kind === 'progressing', waitingFor: notReady.waitingFor });
@@ -67,10 +78,11 @@ export async function reconcileGeoJob(
     ...(plan.skipped === undefined ? {} : { skipped: { slot: plan.skipped.at.toISOString(), reason: plan.skipped.reason } }),
   });
   const status = jobStatusOf(key, job, plan, kept.map(({ state }) => state), context, now);
-  const underWay = status.active.length > 0 || context.jobs.recordOf(key, now).requested !== undefined;
+  // A request held for a dependency is not polled: the dependency turning Ready wakes the job.
+  const underWay = status.active.length > 0 || (context.jobs.recordOf(key, now).requested !== undefined && plan.held === undefined);
   const untilNext = plan.next === undefined ? undefined : Math.min(maxSleepMs, Math.max(0, plan.next.getTime() - now.getTime()) + wakeMarginMs);
   return {
-    ...outcome(key, phaseOf(job, plan, kept.map(({ state }) => state), status), {
+    ...outcome(key, (plan.held === undefined ? undefined : waitingForDependency) ?? phaseOf(job, plan, kept.map(({ state }) => state), status), {
       action: startedId !== undefined ? 'created' : removed.size > 0 ? 'deleted' : 'none',
       inProgress: underWay,
       ...(untilNext === undefined ? {} : underWay ? { requeueWithinMs: untilNext } : { requeueAfterMs: untilNext }),

@@ -57,7 +57,7 @@ async function applyStep(key: string, step: PlanStep, snapshot: Snapshot, contex
   const desiredHash = snapshot.desired.get(key)?.spec.Labels?.[ownershipLabels.specHash];
   if (step.kind === 'create' || step.kind === 'update') {
     const live = step.kind === 'update' ? serviceOf(step.service) : {};
-    const waitingForDependency = dependenciesNotReady(snapshot.desired.get(key), context.statusOf);
+    const waitingForDependency = dependenciesNotReady(snapshot.desired.get(key)?.dependsOn, context.statusOf);
     if (waitingForDependency !== undefined) return outcome(key, waitingForDependency, live);
     const notReady = await networksNotReady(step.spec, snapshot, context.networks);
     if (notReady !== undefined) {

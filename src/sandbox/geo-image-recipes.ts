@@ -162,7 +162,7 @@ const postgis: GeoImageRecipe = {
     'EXPOSE 5432',
     'CMD ["/usr/local/bin/kargo-postgis"]',
   ],
-  serviceNeeds: 'POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data, SQL run once on the first start in /docker-entrypoint-initdb.d/*.sql (configs); the preset\'s StopSignal SIGINT (fast shutdown; SIGTERM waits for every client)',
+  serviceNeeds: 'POSTGRES_PASSWORD_FILE naming a secret, a volume at /var/lib/postgresql/data; the preset\'s StopSignal SIGINT (fast shutdown; SIGTERM waits for every client); SQL run once on the first start from /docker-entrypoint-initdb.d/*.sql (configs)',
 };
 
 const krawler: GeoImageRecipe = {

@@ -89,7 +89,7 @@ describe('the HTTP server of kargo run', () => {
 
     const table = await runKargo(['status', '--server', k.url]);
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(new RegExp(`${k.namespace}\\s+alpha\\s+False\\s+\\S+\\s+sha256:\\w+\\s+\\d+s\\s+RolledBack: Swarm rolled back the update`));
+    expect(table.stdout).toMatch(new RegExp(`${k.namespace}\\s+alpha\\s+False\\s+-\\s+\\S+\\s+sha256:\\w+\\s+\\d+s\\s+RolledBack: Swarm rolled back the update`));
     const json = await runKargo(['status', '--server', k.url, '--output', 'json']);
     // The GeoService and its namespace's default network.
     expect((JSON.parse(json.stdout) as { items: { kind: string }[] }).items.map((item) => item.kind)).toEqual(['Network', 'GeoService']);
@@ -100,7 +100,7 @@ describe('the HTTP server of kargo run', () => {
     await k.waitForCondition('alpha', 'Ready');
     await k.waitForCondition('beta', 'Ready');
     const result = await runKargo(['status', '--server', k.url]);
-    expect(result.stdout).toMatch(/KIND\s+NAMESPACE\s+NAME\s+READY\s+REPLICAS\s+REVISION\s+AGE\s+MESSAGE/);
+    expect(result.stdout).toMatch(/KIND\s+NAMESPACE\s+NAME\s+READY\s+AVAILABLE\s+REPLICAS\s+REVISION\s+AGE\s+MESSAGE/);
     expect(result.stdout).toMatch(new RegExp(`Network\\s+${k.namespace}\\s+default\\s+True`));
     expect(result.stdout).toContain('3/3 ready');
     expect(result.code).toBe(0);

@@ -110,8 +110,8 @@ export class RunningKargo {
     this.swarm = new CountingSwarmClient(plain.docker, dockerHost);
   }
 
-  /** Writes a manifest file (relative to the manifests directory). */
-  write(file: string, text: string): void {
+  /** Writes a manifest file, or a file one names (relative to the manifests directory; bytes for e.g. an age file). */
+  write(file: string, text: string | Uint8Array): void {
     mkdirSync(dirname(join(this.dir, file)), { recursive: true });
     writeFileSync(join(this.dir, file), text);
   }
@@ -262,8 +262,8 @@ export async function rollOutCrash(k: RunningKargo, file: string, name: string):
   return { manifest, stalled: await k.waitForCondition(name, 'Stalled', { timeoutMs: 120_000 }) };
 }
 
-/** Manifest files by name, each made for the test's namespace. */
-export type ManifestFiles = Record<string, (namespace: string) => string>;
+/** Manifest files (and files they name) by name, each made for the test's namespace. */
+export type ManifestFiles = Record<string, (namespace: string) => string | Uint8Array>;
 
 /**
  * Starts a RunningKargo in a fresh namespace of the test swarm with the given manifests, and

@@ -91,7 +91,7 @@ describe('the demo manifests', () => {
     const postgis = set.manifests.find((manifest) => manifest.key === 'geo/postgis')?.resource.spec;
     expect(postgis?.placement).toBeUndefined();
     expect(postgis?.resources).toEqual({ limits: { cpus: 2, memory: '2G' } });
-    expect(set.jobs[0]?.resource.spec).toMatchObject({ image: 'kargo-geo/krawler:1.0.1', schedule: '0 * * * * *', networks: ['backend'] });
+    expect(set.jobs[0]?.resource.spec).toMatchObject({ image: 'kargo-geo/krawler:1.0.1', schedule: '0 * * * * *', networks: ['backend'], dependsOn: ['postgis'] });
   });
 
   it('say in their header what changed and why', () => {

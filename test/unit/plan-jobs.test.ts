@@ -116,6 +116,37 @@ describe('planJob: a job without schedule', () => {
   });
 });
 
+describe('planJob: a dependency not Ready', () => {
+  const waiting = { dependenciesReady: false } as const;
+  it('holds the due slot without handling it, and runs it once the dependencies are Ready', () => {
+    const plan = planJob({ job: desired(), runs: [], now: t(5.2), memory: memory(2), ...waiting });
+    expect([plan.start, plan.held, plan.skipped, plan.memory.handled]).toEqual([undefined, { kind: 'scheduled', at: t(5) }, undefined, undefined]);
+    // Ready two slots later: the latest slot runs, once, as for a slot missed while Kargo was down.
+    const ready = planJob({ job: desired(), runs: [], now: t(12), memory: plan.memory });
+    expect(ready.start?.slot).toEqual({ kind: 'scheduled', at: t(10) });
+  });
+
+  it('holds the spec\'s run of a job without schedule, and a requested run, keeping the request', () => {
+    const once = planJob({ job: desired({ schedule: undefined }), runs: [], now: t(0), memory: memory(), ...waiting });
+    expect([once.start, once.held?.kind, once.memory.startedSpec]).toEqual([undefined, 'spec', undefined]);
+    const asked = planJob({ job: desired(), runs: [scheduled(0)], now: t(2), memory: memory(0, 0), requested: t(1.5), ...waiting });
+    expect([asked.start, asked.held, asked.requestServed]).toEqual([undefined, { kind: 'manual', at: t(1.5) }, false]);
+  });
+
+  it('still removes a run past its deadline, but replaces no active run it cannot follow with a new one', () => {
+    const active = scheduled(0, 'active');
+    const overdue = planJob({ job: desired({ activeDeadlineMs: 4000 }), runs: [active], now: t(5.1), memory: memory(), ...waiting });
+    expect([overdue.removals.map((removal) => removal.reason), overdue.start, overdue.held?.kind]).toEqual([['deadline'], undefined, 'scheduled']);
+    const replace = planJob({ job: desired({ concurrencyPolicy: 'Replace' }), runs: [active], now: t(5.1), memory: memory(), ...waiting });
+    expect([replace.removals, replace.start, replace.held?.kind]).toEqual([[], undefined, 'scheduled']);
+  });
+
+  it('lets Forbid skip a slot while a run is active, as when the dependencies are Ready', () => {
+    const plan = planJob({ job: desired(), runs: [scheduled(0, 'active')], now: t(5.1), memory: memory(), ...waiting });
+    expect([plan.held, plan.skipped, plan.memory.handled]).toEqual([undefined, { at: t(5), reason: 'ActiveRun' }, t(5)]);
+  });
+});
+
 describe('planJob: history', () => {
   it('keeps the newest succeeded and failed runs up to their limits, and always the newest run', () => {
     const runs = [scheduled(0), scheduled(5, 'failed'), scheduled(10), scheduled(15, 'failed'), scheduled(20), scheduled(25, 'active')];

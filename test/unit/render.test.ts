@@ -64,7 +64,7 @@ describe('engine presets', () => {
     ['geoserver: port target', 'engine: geoserver\nimage: x\nports: [{ published: 80 }]', (s) => s.EndpointSpec?.Ports?.[0]?.TargetPort, 8080],
     ['geoserver: HTTP health check with timings', 'engine: geoserver\nimage: x', (s) => container(s)?.Healthcheck?.StartPeriod, 120e9],
     ['postgis: pg_isready over TCP as POSTGRES_USER', 'engine: postgis\nimage: x', (s) => container(s)?.Healthcheck?.Test, ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U "${POSTGRES_USER:-postgres}"']],
-    ['tileserver-gl: /health on 8080', 'engine: tileserver-gl\nimage: x', (s) => container(s)?.Healthcheck?.Test?.[1]?.includes("'http://127.0.0.1:8080/health'"), true],
+    ['tileserver-gl: /health on 8080, probed by Node.js (the image has no wget or curl)', 'engine: tileserver-gl\nimage: x', (s) => container(s)?.Healthcheck?.Test?.[1]?.startsWith(`node -e "require('http').get('http://127.0.0.1:8080/health'`), true],
     ['krawler: /healthcheck on 3030, probed by Node.js', 'engine: krawler\nimage: x', (s) => container(s)?.Healthcheck?.Test?.[1]?.startsWith(`node -e "require('http').get('http://127.0.0.1:3030/healthcheck'`), true],
     ['mapserver: port 80', 'engine: mapserver\nimage: x\nports: [{ published: 81 }]', (s) => s.EndpointSpec?.Ports?.[0]?.TargetPort, 80],
     ['mapcache: WMTS GetCapabilities of the CGI', 'engine: mapcache\nimage: x', (s) => container(s)?.Healthcheck?.Test?.[1]?.includes("'http://127.0.0.1:80/cgi-bin/mapcache/wmts?SERVICE=WMTS&REQUEST=GetCapabilities'"), true],

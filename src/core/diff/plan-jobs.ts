@@ -27,6 +27,8 @@ export interface JobPlanInput {
   readonly memory: JobMemory;
   /** When a run was asked for (kargo job run) and not started yet. */
   readonly requested?: Date;
+  /** Whether the GeoServices of its `dependsOn` are all Ready (default true): no run starts until they are. */
+  readonly dependenciesReady?: boolean;
 }
 
 /** A scheduled slot that does not run, and why. */
@@ -44,6 +46,11 @@ export interface JobPlan {
   readonly requestServed: boolean;
   /** A run that is wanted but waits for the active one (Forbid), e.g. a new spec's run. */
   readonly waiting?: string;
+  /**
+   * The run that would start but waits for the job's dependencies: its slot is not handled, nor
+   * its request served, so that it starts once they are Ready.
+   */
+  readonly held?: RunSlot;
   /** What the memory becomes. */
   readonly memory: JobMemory;
   /** The first slot after now: when to look again. */
@@ -54,9 +61,10 @@ export interface JobPlan {
  * The plan of one GeoJob (pure: the engine's runs, the time and the memory come in): removes runs
  * past their activeDeadline, starts the run that is due (the latest unhandled slot of the
  * schedule, the spec's run of a job without schedule, or a requested run) under the concurrency
- * policy, and trims the history of finished runs. At most one run starts per plan.
+ * policy, and trims the history of finished runs. At most one run starts per plan, and none while
+ * the job's dependencies are not Ready (removals go on: a deadline holds whatever it waits for).
  */
-export function planJob({ job, runs, now, memory, requested }: JobPlanInput): JobPlan {
+export function planJob({ job, runs, now, memory, requested, dependenciesReady = true }: JobPlanInput): JobPlan {
   const next = job.schedule === undefined ? undefined : decideSlot(job.schedule, now, now).next;
   const withNext = next === undefined ? {} : { next };
   // A suspended job starts nothing, and a request to run it now is dropped rather than kept for later.
@@ -70,19 +78,23 @@ export function planJob({ job, runs, now, memory, requested }: JobPlanInput): Jo
   let skipped: SkippedSlot | undefined;
   let start: JobPlan['start'];
   let waiting: string | undefined;
+  let held: RunSlot | undefined;
   if (wanted.missed !== undefined) {
     skipped = { at: wanted.missed, reason: 'Missed' };
     handled = wanted.missed;
   }
   const slot = wanted.slot;
   if (slot !== undefined) {
-    if (active.length === 0 || job.concurrencyPolicy === 'Allow') start = { slot, spec: renderRunSpec(job, slot) };
+    // An active run that Forbid keeps decides first: the slot is skipped or waits for it anyway.
+    const forbidden = active.length > 0 && job.concurrencyPolicy === 'Forbid';
+    if (!forbidden && !dependenciesReady) held = slot;
+    else if (active.length === 0 || job.concurrencyPolicy === 'Allow') start = { slot, spec: renderRunSpec(job, slot) };
     else if (job.concurrencyPolicy === 'Replace') {
       for (const run of active) removals.push({ run, reason: 'replaced' });
       start = { slot, spec: renderRunSpec(job, slot) };
     } else if (slot.kind === 'scheduled') skipped = { at: slot.at, reason: 'ActiveRun' };
     else waiting = `waiting for run ${active.map((run) => run.name).join(', ')} to finish (concurrencyPolicy Forbid)`;
-    if (slot.kind === 'scheduled') handled = slot.at;
+    if (slot.kind === 'scheduled' && held === undefined) handled = slot.at;
   }
   const startedSpec = start?.slot.kind === 'spec' ? job.specHash : memory.startedSpec;
   const removed = new Set(removals.map((removal) => removal.run));
@@ -93,6 +105,7 @@ export function planJob({ job, runs, now, memory, requested }: JobPlanInput): Jo
     ...(skipped === undefined ? {} : { skipped }),
     requestServed: requested !== undefined && start?.slot.kind === 'manual',
     ...(waiting === undefined ? {} : { waiting }),
+    ...(held === undefined ? {} : { held }),
     memory: { ...memory, ...(handled === undefined ? {} : { handled }), ...(startedSpec === undefined ? {} : { startedSpec }) },
     ...withNext,
   };

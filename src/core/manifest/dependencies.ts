@@ -1,8 +1,9 @@
+import { formatKey, kindOfKey, parseKey } from '../object-key.js';
 import { formatFieldPath } from './field-path.js';
 import type { GeoServiceSpec } from './geoservice.generated.js';
 import { ManifestProblemCode, keyOf, type ManifestProblem, type SourceLocation } from './manifest-set.js';
 
-/** The keys (`namespace/name`) a GeoService depends on: a bare name is in its own namespace. */
+/** The keys (`namespace/name`) a GeoService or a GeoJob depends on: a bare name is in its own namespace. */
 export function dependencyKeys(spec: GeoServiceSpec, namespace: string): string[] {
   return (spec.dependsOn ?? []).map((entry) => (entry.includes('/') ? entry : keyOf(namespace, entry)));
 }
@@ -11,7 +12,7 @@ export function dependsOnField(index: number): string {
   return formatFieldPath(['spec', 'dependsOn', index]);
 }
 
-/** What the dependency rules need of a manifest. */
+/** What the dependency rules need of a manifest: a GeoService, or a GeoJob as its workload (see workloadOf). */
 export interface DependentCandidate {
   readonly key: string;
   readonly resource: { readonly metadata: { readonly namespace: string }; readonly spec: GeoServiceSpec };
@@ -22,7 +23,9 @@ export interface DependentCandidate {
 /**
  * Every dependency names a GeoService that has a manifest (a broken one counts: it is still
  * there to wait for), and no GeoService waits, through any chain, for itself: each member of a
- * cycle is told the whole cycle at its own entry. Returns the candidates that broke a rule.
+ * cycle is told the whole cycle at its own entry. Only GeoServices can be waited for (a name
+ * resolves to a GeoService key), so a GeoJob may wait but is never waited for, and is in no cycle.
+ * Returns the candidates that broke a rule.
  */
 export function checkDependencies<T extends DependentCandidate>(candidates: readonly T[], declared: ReadonlySet<string>, problems: ManifestProblem[]): Set<T> {
   const rejected = new Set<T>();
@@ -32,7 +35,7 @@ export function checkDependencies<T extends DependentCandidate>(candidates: read
     edges.set(candidate.key, keys);
     keys.forEach((key, index) => {
       if (declared.has(key)) return;
-      problems.push(problemAt(candidate, index, ManifestProblemCode.UnknownDependency, `GeoService ${key} has no manifest: a GeoService can only wait for another one Kargo manages`));
+      problems.push(problemAt(candidate, index, ManifestProblemCode.UnknownDependency, unknownDependency(candidate.key, key, declared)));
       rejected.add(candidate);
     });
   }
@@ -44,6 +47,13 @@ export function checkDependencies<T extends DependentCandidate>(candidates: read
     rejected.add(candidate);
   }
   return rejected;
+}
+
+function unknownDependency(dependent: string, key: string, declared: ReadonlySet<string>): string {
+  const { namespace, name } = parseKey(key);
+  if (declared.has(formatKey('GeoJob', namespace, name))) return `${key} is a GeoJob: only a GeoService can be waited for`;
+  const waiter = kindOfKey(dependent) === 'GeoJob' ? 'a GeoJob can only wait for a GeoService' : 'a GeoService can only wait for another one';
+  return `GeoService ${key} has no manifest: ${waiter} Kargo manages`;
 }
 
 /** The shortest path from `start` back to itself (start, …, start), found breadth first; undefined when there is none. */

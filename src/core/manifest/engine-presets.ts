@@ -13,7 +13,7 @@ export interface EnginePreset {
   readonly healthCheck?: HealthCheckSpec;
   /** The signal that stops the server cleanly and quickly: default of `stopSignal` (Swarm's own default is the image's). */
   readonly stopSignal?: string;
-  /** Path of the server's OGC (KVP) endpoint in the container, on `port`: where OGC requests go. */
+  /** Path of the server's OGC (KVP) endpoint in the container, on `port`: default of `ogc.path`. */
   readonly ogcPath?: string;
 }
 
@@ -48,7 +48,15 @@ export const enginePresets: Readonly<Record<EngineName, EnginePreset>> = {
   'tileserver-gl': {
     port: 8080,
     dataPath: '/data',
-    healthCheck: { httpPath: '/health', interval: '30s', timeout: '5s', retries: 3, startPeriod: '30s' },
+    // maptiler/tileserver-gl has neither wget nor curl (its build removes curl): Node.js asks
+    // /health, as the image's own HEALTHCHECK (src/healthcheck.js) does.
+    healthCheck: {
+      command: `node -e "require('http').get('http://127.0.0.1:8080/health', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"`,
+      interval: '30s',
+      timeout: '5s',
+      retries: 3,
+      startPeriod: '30s',
+    },
   },
   postgis: {
     port: 5432,

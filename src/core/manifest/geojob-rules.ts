@@ -14,7 +14,8 @@ export const runNameSuffixLength = 16;
  * crds/geojob.yaml), with the GeoService's defaults for everything else. The semantic rules, the
  * policy, the file reader and rendering judge and render a job through it, so that a field means
  * the same in both kinds. A job field added to the CRD must be taken out here, or this stops
- * compiling (it is no GeoService field).
+ * compiling (it is no GeoService field). `dependsOn` stays: it means what a GeoService's does, so
+ * the dependency rules between manifests read it from the workload as from a GeoService.
  */
 export function workloadOf(job: GeoJob & { metadata: { namespace: string } }): Workload {
   const { schedule: _schedule, timeZone: _timeZone, concurrencyPolicy: _policy, activeDeadline: _active, startingDeadline: _starting, completions: _completions, parallelism: _parallelism, historyLimit: _history, suspend: _suspend, ...container } = job.spec;

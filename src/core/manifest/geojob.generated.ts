@@ -65,6 +65,8 @@ export type GeoJobSpec = {
   historyLimit?: JobHistoryLimitSpec;
   /** When true, no new run starts (an active run finishes) and Kargo removes nothing of the job until false again. */
   suspend?: boolean;
+  /** GeoServices that must be Ready before a run starts (scheduled, per spec or asked for: it waits, and starts once they are), by metadata.name in this namespace or as namespace/name (e.g. [postgis]). Each must have a manifest; a GeoJob cannot be a dependency. */
+  dependsOn?: string[];
 };
 
 /** Finished runs kept (their services, with logs and results); older ones are removed. The latest run is always kept, so that a restarted Kargo knows the last slot. */

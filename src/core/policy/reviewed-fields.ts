@@ -83,6 +83,7 @@ const geoJobSpec: Complete<GeoJobSpec> = {
   parallelism: true,
   historyLimit: true,
   suspend: true,
+  dependsOn: geoServiceSpec.dependsOn,
 };
 
 const networkSpec: Complete<NetworkSpec> = {

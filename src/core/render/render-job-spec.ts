@@ -1,3 +1,4 @@
+import { dependencyKeys } from '../manifest/dependencies.js';
 import type { LoadedJob } from '../manifest/manifest-set.js';
 import { parseDuration } from '../manifest/units.js';
 import type { ServiceSpec } from '../swarm/engine-api.js';
@@ -26,6 +27,8 @@ export interface DesiredJob {
   readonly startingDeadlineMs?: number;
   readonly history: { readonly succeeded: number; readonly failed: number };
   readonly suspended: boolean;
+  /** Keys of the GeoServices that must be Ready before a run starts (`spec.dependsOn`). */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Finished runs kept by default, as a Kubernetes CronJob keeps them. */
@@ -71,6 +74,7 @@ export function renderJob(job: LoadedJob, context: Omit<RenderContext, 'fileMoun
     ...(startingDeadlineMs === undefined ? {} : { startingDeadlineMs }),
     history: { succeeded: spec.historyLimit?.succeeded ?? defaultHistory.succeeded, failed: spec.historyLimit?.failed ?? defaultHistory.failed },
     suspended: spec.suspend === true,
+    dependsOn: dependencyKeys(job.workload.spec, namespace),
   };
 }
 
