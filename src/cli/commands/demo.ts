@@ -148,14 +148,15 @@ async function stopNow(stopped: Promise<NodeJS.Signals>, step: (text: string) =>
 }
 
 /**
- * Runs every GeoJob now rather than at its next slot (the map shows what the job loads), and again
- * each time a run fails until the stack is up: a job started before what it reads is Ready fails
- * once, and the next slot may be a minute away. Returns the stop of the retries.
+ * Runs every GeoJob now rather than at its next slot (the map shows what the job loads): a run
+ * asked for waits for what the job depends on (spec.dependsOn). A run that fails before the stack
+ * is up (a job without dependsOn started too early, a transient error) is run again, once per
+ * failure, rather than at its next slot. Returns the stop of the retries.
  */
 function runJobsNow(runtime: KargoRuntime, step: (text: string) => void): () => void {
   const controller = runtime.operator.controller;
   for (const key of controller.currentSnapshot?.jobs.keys() ?? []) {
-    if (controller.requestRun(key)) step(`running ${key} now rather than at its next slot`);
+    if (controller.requestRun(key)) step(`running ${key} now rather than at its next slot (once what it depends on is Ready)`);
   }
   const retried = new Set<string>();
   const timer = setInterval(() => {
