@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { enginePresets, type EngineName } from '../core/manifest/engine-presets.js';
+import { parseDuration } from '../core/manifest/units.js';
 import { geoImageNames } from '../sandbox/geo-image-recipes.js';
 
 /**
@@ -29,6 +31,17 @@ export interface DemoOptions {
   readonly namespace?: string;
   /** Publishes an example's port on another one, example's → demo's (a test keeps to ports of its own). */
   readonly publishedPorts?: ReadonlyMap<number, number>;
+  /**
+   * Health checks at most this far apart (the demo: 2s). A task's first check comes one interval
+   * after it starts (the sandbox's Docker 20.10 has no start interval), and the stack starts in
+   * three steps (PostGIS, MapServer, MapCache): at 10 s each, a run waits half a minute for nothing.
+   */
+  readonly healthCheckInterval?: string;
+  /**
+   * Update delays at most this long (the demo: 0s). Swarm waits the delay after every batch, the
+   * last one too: with one task, an edit's rollout waited the examples' 10 s for no second batch.
+   */
+  readonly updateDelay?: string;
 }
 
 /** An object of an example that the demo does not run, and why. */
@@ -145,6 +158,25 @@ function adapt(parsed: Parsed, options: DemoOptions, note: (change: string) => v
     note('resources.reservations dropped: the demo machine may not have them to reserve');
   }
   dropBindMounts(doc, note);
+  if (kind === 'GeoService' && options.healthCheckInterval !== undefined) shortenHealthChecks(doc, options.healthCheckInterval, note);
+  const delay = text(doc.getIn(['spec', 'update', 'delay']));
+  if (kind === 'GeoService' && options.updateDelay !== undefined && delay !== undefined && (parseDuration(delay) ?? 0) > (parseDuration(options.updateDelay) ?? 0)) {
+    doc.setIn(['spec', 'update', 'delay'], options.updateDelay);
+    note(`update.delay ${delay} → ${options.updateDelay}: Swarm waits it after the last batch too, and one task is one batch`);
+  }
+}
+
+/** Sets the health check's interval (the manifest's, else its preset's) to `wanted` when longer. */
+function shortenHealthChecks(doc: Document, wanted: string, note: (change: string) => void): void {
+  if (doc.getIn(['spec', 'healthCheck', 'disable']) === true) return;
+  const engine = text(doc.getIn(['spec', 'engine']));
+  const preset = engine !== undefined && engine in enginePresets ? enginePresets[engine as EngineName] : undefined;
+  // Without an interval of its own or its preset's, a check (its own, or spec.ogc's) runs at Docker's default, 30s.
+  const checked = doc.hasIn(['spec', 'healthCheck']) || doc.hasIn(['spec', 'ogc']);
+  const current = text(doc.getIn(['spec', 'healthCheck', 'interval'])) ?? preset?.healthCheck?.interval ?? (checked ? '30s' : undefined);
+  if (current === undefined || (parseDuration(current) ?? 0) <= (parseDuration(wanted) ?? 0)) return;
+  doc.setIn(['spec', 'healthCheck', 'interval'], wanted);
+  note(`healthCheck.interval ${current} → ${wanted}: a task's first check waits a whole interval on the demo's engine (Docker 20.10 has no start interval)`);
 }
 
 /** Publishes every port in host mode (and on the port `publishedPorts` says); returns how many are published. */

@@ -42,6 +42,7 @@ process.on('SIGTERM', () => process.exit(0));
 export async function forwardIntoEngine(
   engine: EngineLayout,
   target: { readonly host?: string; readonly port: number },
+  options: { readonly preferredLocalPort?: number } = {},
 ): Promise<EnginePortForward> {
   const socketPath = join(engine.stateDir, `forward-${randomBytes(4).toString('hex')}.sock`);
   const inside = spawn(
@@ -70,8 +71,7 @@ export async function forwardIntoEngine(
     }
     client.pipe(upstream).pipe(client);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  await listenOnLoopback(server, options.preferredLocalPort);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
@@ -83,4 +83,24 @@ export async function forwardIntoEngine(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Listens on `preferred` when it is free (a URL that stays the same from run to run), else on any free port. */
+async function listenOnLoopback(server: Server, preferred: number | undefined): Promise<void> {
+  const listen = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const failed = (): void => {
+        server.off('listening', listening);
+        resolve(false);
+      };
+      const listening = (): void => {
+        server.off('error', failed);
+        resolve(true);
+      };
+      server.once('error', failed);
+      server.once('listening', listening);
+      server.listen(port, '127.0.0.1');
+    });
+  if (preferred !== undefined && (await listen(preferred))) return;
+  if (!(await listen(0))) throw new KargoError(ErrorCode.SandboxEngineFailed, 'could not listen on any loopback port to forward into the engine');
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Where one private engine keeps everything it owns; deleting it leaves nothing behind. */
 export interface EngineLayout {
@@ -8,6 +8,11 @@ export interface EngineLayout {
   readonly stateDir: string;
   /** The network namespace the engine runs in. */
   readonly netns: string;
+  /**
+   * A data-root outside `stateDir` whose images outlive the engine (see kept-image-store.ts);
+   * teardown empties it of the swarm and networks, and leaves the images.
+   */
+  readonly keptDataRoot?: string;
 }
 
 export const engineFiles = {
@@ -19,7 +24,12 @@ export const engineFiles = {
   config: 'daemon.json',
   dataRoot: 'data',
   execRoot: 'exec',
+  /** Holds the kept data-root's path, so that every teardown (the reaper's, a sweep's) finds it. */
+  keptDataRoot: 'kept-data-root',
 } as const;
+
+/** The file in a kept image store naming the state dir of the engine using it. */
+export const storeClaimFile = 'in-use-by';
 
 /*
  * Teardown is a shell script, not TypeScript, because it must also run after the Node.js process
@@ -29,9 +39,15 @@ export const engineFiles = {
  * Order matters: stop dockerd gracefully (it stops its containers and its containerd), then kill
  * whatever still runs from the exec-root, unmount what is left below the state dir (deepest
  * first), drop the network namespace, delete the directory.
+ *
+ * A kept data-root loses its swarm and network state here (both are made again at the next start)
+ * and keeps its images. Containers and volumes are removed through the engine while it runs (a
+ * stop, or the next start after a kill): deleting their directories here would strand their
+ * layers in the image store.
  */
 const teardownScript = String.raw`
 dir="$1"; ns="$2"
+kept=$(cat "$dir/${engineFiles.keptDataRoot}" 2>/dev/null)
 # A zombie counts as gone: its parent may be the very process waiting for this script.
 running() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat")" != Z ]; }
 pid=$(cat "$dir/${engineFiles.dockerdPid}" 2>/dev/null)
@@ -42,7 +58,14 @@ if running "$pid"; then
   kill -KILL "$pid" 2>/dev/null
 fi
 pkill -KILL -f "$dir/${engineFiles.execRoot}" 2>/dev/null
-for m in $(awk -v d="$dir" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+below() { awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r; }
+for m in $(below "$dir"); do umount -l "$m" 2>/dev/null; done
+if [ -n "$kept" ]; then
+  for m in $(below "$kept"); do umount -l "$m" 2>/dev/null; done
+  rm -rf "$kept/swarm" "$kept/network"
+  claim="$(dirname "$kept")/${storeClaimFile}"
+  [ "$(cat "$claim" 2>/dev/null)" = "$dir" ] && rm -f "$claim"
+fi
 ip netns delete "$ns" 2>/dev/null
 rm -rf "$dir"
 `;
@@ -106,6 +129,12 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Whether the engine of `stateDir` may still be in use: its owner lives, or it was made moments ago. */
+export function engineIsLive(stateDir: string): boolean {
+  const owner = readPid(join(stateDir, engineFiles.ownerPid));
+  return owner === undefined ? isYoung(stateDir) : isAlive(owner);
+}
+
 /**
  * Tears down engines below `rootDir` whose owner process is dead: leftovers of a run that was
  * killed before its reaper could act (e.g. the whole machine was stopped).
@@ -115,8 +144,7 @@ export function sweepAbandonedEngines(rootDir: string, netnsOf: (id: string) => 
   const swept: string[] = [];
   for (const id of readdirSync(rootDir)) {
     const stateDir = join(rootDir, id);
-    const owner = readPid(join(stateDir, engineFiles.ownerPid));
-    if (owner === undefined ? isYoung(stateDir) : isAlive(owner)) continue;
+    if (engineIsLive(stateDir)) continue;
     tearDownEngine({ stateDir, netns: netnsOf(id) });
     swept.push(id);
   }
@@ -125,22 +153,38 @@ export function sweepAbandonedEngines(rootDir: string, netnsOf: (id: string) => 
 
 /**
  * What an engine left on the machine: its directory, its network namespace, mounts below its
- * directory, processes started from it. Empty once teardown has done its job.
+ * directory, processes started from it; in a kept data-root, anything but images (containers,
+ * volumes, the swarm, networks, the claim). Empty once teardown has done its job.
  */
 export function findEngineLeftovers(layout: EngineLayout): string[] {
   const leftovers: string[] = [];
   if (existsSync(layout.stateDir)) leftovers.push(`directory ${layout.stateDir}`);
   if (existsSync(join('/run/netns', layout.netns))) leftovers.push(`network namespace ${layout.netns}`);
+  const below = (dir: string) => (path: string): boolean => path === dir || path.startsWith(`${dir}/`);
   const mounts = readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .map((line) => line.split(' ')[1] ?? '')
-    .filter((mountPoint) => mountPoint.startsWith(layout.stateDir));
+    .filter((mountPoint) => below(layout.stateDir)(mountPoint) || (layout.keptDataRoot !== undefined && below(layout.keptDataRoot)(mountPoint)));
   leftovers.push(...mounts.map((mountPoint) => `mount ${mountPoint}`));
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     const cmdline = readCmdline(pid);
     if (cmdline.includes(join(layout.stateDir, engineFiles.execRoot))) leftovers.push(`process ${pid}: ${cmdline.trim()}`);
   }
+  if (layout.keptDataRoot !== undefined) leftovers.push(...keptDataRootLeftovers(layout.keptDataRoot, layout.stateDir));
   return leftovers;
+}
+
+/** What a kept data-root holds besides images once its engine is gone. */
+function keptDataRootLeftovers(dataRoot: string, stateDir: string): string[] {
+  const entries = (dir: string): string[] => (existsSync(join(dataRoot, dir)) ? readdirSync(join(dataRoot, dir)) : []);
+  const claim = join(dirname(dataRoot), storeClaimFile);
+  return [
+    ...entries('containers').map((id) => `container ${id} in ${dataRoot}`),
+    // metadata.db and backingFsBlockDev (a device node for volume quotas) are the engine's, not volumes.
+    ...entries('volumes').filter((name) => name !== 'metadata.db' && name !== 'backingFsBlockDev').map((name) => `volume ${name} in ${dataRoot}`),
+    ...['swarm', 'network'].filter((dir) => existsSync(join(dataRoot, dir))).map((dir) => `${dir} state ${join(dataRoot, dir)}`),
+    ...(existsSync(claim) && readFileSync(claim, 'utf8').trim() === stateDir ? [`claim ${claim}`] : []),
+  ];
 }
 
 function readCmdline(pid: string): string {

@@ -15,6 +15,7 @@ import {
   tearDownEngine,
   type EngineLayout,
 } from './engine-teardown.js';
+import { claimImageStore, emptyAllButImages } from './kept-image-store.js';
 import { engineHostPrerequisites, ensurePrerequisites } from './prerequisites.js';
 
 /**
@@ -47,6 +48,11 @@ export interface PrivateEngineOptions {
   readonly say?: (line: string) => void;
   /** How long the engine may take to answer and become a ready swarm manager. */
   readonly startTimeoutMs?: number;
+  /**
+   * A directory whose images outlive the engine (kept-image-store.ts): the next engine started on
+   * it has them at once. Only one engine uses it at a time; another gets a throwaway data-root.
+   */
+  readonly keepImagesIn?: string;
 }
 
 export const defaultEnginesRoot = join(tmpdir(), 'kargo-engines');
@@ -61,12 +67,20 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
   for (const id of sweepAbandonedEngines(rootDir, netnsFor)) say(`removed an abandoned engine (${id})`);
 
   const id = randomBytes(4).toString('hex');
-  const layout: EngineLayout = { stateDir: join(rootDir, id), netns: netnsFor(id) };
+  const stateDir = join(rootDir, id);
+  let keptDataRoot: string | undefined;
+  try {
+    prepareStateDir(stateDir);
+    keptDataRoot = keepImages(options.keepImagesIn, stateDir, say);
+  } catch (error) {
+    tearDownEngine({ stateDir, netns: netnsFor(id) });
+    throw error;
+  }
+  const layout: EngineLayout = { stateDir, netns: netnsFor(id), ...(keptDataRoot === undefined ? {} : { keptDataRoot }) };
   const socketPath = join(layout.stateDir, engineFiles.socket);
   const swarm = SwarmClient.connect(`unix://${socketPath}`);
   const docker = swarm.docker;
   try {
-    prepareStateDir(layout);
     run('ip', ['netns', 'add', layout.netns]);
     run('ip', ['-n', layout.netns, 'link', 'set', 'lo', 'up']);
     const reaper = startReaper(layout, process.pid);
@@ -74,6 +88,12 @@ export async function startPrivateEngine(options: PrivateEngineOptions = {}): Pr
     say(`starting a private Docker engine in ${layout.stateDir}`);
     spawnDockerd(layout, tools.get('dockerd') ?? 'dockerd', socketPath);
     await waitUntilAnswering(docker, layout, deadline);
+    if (keptDataRoot !== undefined) {
+      const emptied = await emptyAllButImages(docker);
+      if (emptied.containers + emptied.volumes + emptied.networks > 0) {
+        say(`removed what an interrupted run left in ${keptDataRoot} (${String(emptied.containers)} containers, ${String(emptied.volumes)} volumes, ${String(emptied.networks)} networks)`);
+      }
+    }
     await initSwarm(swarm, deadline);
     say('private engine is a ready swarm manager');
   } catch (error) {
@@ -112,15 +132,29 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function prepareStateDir(layout: EngineLayout): void {
-  mkdirSync(layout.stateDir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(layout.stateDir, engineFiles.ownerPid), `${process.pid}\n`);
+function prepareStateDir(stateDir: string): void {
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(stateDir, engineFiles.ownerPid), `${process.pid}\n`);
   // An empty config of our own, so the machine's /etc/docker/daemon.json cannot leak in.
-  writeFileSync(join(layout.stateDir, engineFiles.config), '{}\n');
+  writeFileSync(join(stateDir, engineFiles.config), '{}\n');
+}
+
+/** The kept data-root to use, recorded in the state dir for every teardown; undefined for a throwaway one. */
+function keepImages(storeDir: string | undefined, stateDir: string, say: (line: string) => void): string | undefined {
+  if (storeDir === undefined) return undefined;
+  const store = claimImageStore(storeDir, stateDir);
+  if (store === undefined) {
+    say(`the image store ${storeDir} is in use by another engine: this one starts empty, and its images go at its stop`);
+    return undefined;
+  }
+  writeFileSync(join(stateDir, engineFiles.keptDataRoot), store.dataRoot);
+  say(`images are kept between runs in ${store.dataRoot}`);
+  return store.dataRoot;
 }
 
 function spawnDockerd(layout: EngineLayout, dockerd: string, socketPath: string): void {
   const dir = layout.stateDir;
+  const containerdNamespace = layout.keptDataRoot === undefined ? layout.netns : 'kargo-kept';
   const log = openSync(join(dir, engineFiles.dockerdLog), 'a');
   // nsenter (rather than `ip netns exec`) keeps the host's cgroup mounts visible to dockerd.
   const child = spawn(
@@ -129,13 +163,14 @@ function spawnDockerd(layout: EngineLayout, dockerd: string, socketPath: string)
       `--net=/run/netns/${layout.netns}`,
       dockerd,
       `--host=unix://${socketPath}`,
-      `--data-root=${join(dir, engineFiles.dataRoot)}`,
+      `--data-root=${layout.keptDataRoot ?? join(dir, engineFiles.dataRoot)}`,
       `--exec-root=${join(dir, engineFiles.execRoot)}`,
       `--pidfile=${join(dir, engineFiles.dockerdPid)}`,
       `--config-file=${join(dir, engineFiles.config)}`,
-      // Never share containers with a system containerd another engine may be using.
-      `--containerd-namespace=${layout.netns}`,
-      `--containerd-plugins-namespace=${layout.netns}-plugins`,
+      // Never share containers with a system containerd another engine may be using. A kept
+      // data-root (one engine at a time) keeps one namespace, so that none piles up in it.
+      `--containerd-namespace=${containerdNamespace}`,
+      `--containerd-plugins-namespace=${containerdNamespace}-plugins`,
     ],
     {
       detached: true,
@@ -182,6 +217,7 @@ async function stopEngine(swarm: SwarmClient, layout: EngineLayout): Promise<voi
     const services = await swarm.listServices();
     await Promise.all(services.map((service) => swarm.removeService(service.ID)));
     await swarm.docker.swarmLeave({ force: true });
+    if (layout.keptDataRoot !== undefined) await emptyAllButImages(swarm.docker);
   })().catch(() => {
     // The engine may already be gone; the teardown below does not need it.
   });

@@ -142,4 +142,28 @@ describe('demoManifests', () => {
     expect(file?.text).toContain('- { type: volume, source: tiles, target: /t }');
     expect(file?.text).not.toContain('source: /srv/x');
   });
+
+  it('shortens health checks to the interval asked for (the demo), the manifest\'s or the preset\'s, and leaves shorter and absent ones; update delays too', () => {
+    const files = demoManifests(
+      [
+        example('mapserver.yaml', '  engine: mapserver\n  image: kargo-geo/mapserver:8.0\n  healthCheck: { interval: 10s }\n  update: { delay: 10s }\n'),
+        example('postgis.yaml', '  engine: postgis\n  image: kargo-geo/postgis:15-3.3\n'),
+        example('fast.yaml', '  engine: mapcache\n  image: kargo-geo/mapcache:1.14\n  healthCheck: { interval: 1s }\n'),
+        example('plain.yaml', '  image: kargo-geo/mapcache:1.14\n'),
+        example('ogc.yaml', '  image: kargo-geo/mapserver:8.0\n  ogc: { service: WMS }\n'),
+      ],
+      { healthCheckInterval: '2s', updateDelay: '0s' },
+    );
+    expect(files.map((file) => file.changes)).toEqual([
+      [
+        'GeoService geo/mapserver: healthCheck.interval 10s → 2s: a task\'s first check waits a whole interval on the demo\'s engine (Docker 20.10 has no start interval)',
+        'GeoService geo/mapserver: update.delay 10s → 0s: Swarm waits it after the last batch too, and one task is one batch',
+      ],
+      ['GeoService geo/postgis: healthCheck.interval 10s → 2s: a task\'s first check waits a whole interval on the demo\'s engine (Docker 20.10 has no start interval)'],
+      [],
+      [],
+      ['GeoService geo/ogc: healthCheck.interval 30s → 2s: a task\'s first check waits a whole interval on the demo\'s engine (Docker 20.10 has no start interval)'],
+    ]);
+    expect(files[1]?.text).toContain('healthCheck:\n    interval: 2s');
+  });
 });
