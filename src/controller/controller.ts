@@ -37,6 +37,8 @@ export interface ControllerSettings {
   readonly namespaces?: ReadonlySet<string>;
   /** Retry failed reconciles with backoff (off for `run --once`, which reports them instead). */
   readonly retryFailures: boolean;
+  /** Kargo probes spec.ogc (off for `run --once`): dependents then wait for Available too. */
+  readonly ogcProbes?: boolean;
 }
 
 /** What the controller reports as it goes, for metrics; every hook is optional. */
@@ -104,7 +106,7 @@ export class Controller {
     private readonly observer: ControllerObserver = {},
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.statuses = new StatusStore(observer, clock);
+    this.statuses = new StatusStore(observer, clock, settings.ogcProbes !== false);
     this.queue = new WorkQueue(observer.queue);
     this.failures = new ExponentialBackoff(settings.backoffBaseMs, settings.backoffCapMs);
     const now = (): number => clock().getTime();

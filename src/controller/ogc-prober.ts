@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { OgcCheck } from '../core/ogc/ogc-check.js';
-import { availableCondition, ogcProbeTargetOf, publishedEndpointUrl, type Availability, type OgcProbeTarget } from '../core/ogc/ogc-availability.js';
+import { endpointUrl, type OgcEndpoint } from '../core/ogc/ogc-endpoint.js';
+import { availableCondition, ogcProbeTargetOf, type Availability, type OgcProbeTarget } from '../core/ogc/ogc-availability.js';
 import type { OgcProbeResult } from '../core/ogc/ogc-probe-result.js';
 import type { Snapshot } from '../core/snapshot.js';
 import { conditionOf, isReady, type ObjectStatus } from '../core/status/object-status.js';
@@ -32,8 +33,8 @@ const tickMs = 1_000;
  * Kargo's own OGC check of each GeoService with `spec.ogc`, from outside the task, for the
  * Available condition and the kargo_ogc_* metrics. Rollouts are gated by the same check inside
  * the task (Swarm's health check); this one is the client's view: the published port or the
- * public URL, parsed as a client parses it. A GeoService is probed once it has a service, at its
- * `ogc.interval`, and at once when it turns Ready.
+ * public URL, parsed as a client parses it. A GeoService is probed once it has been Ready, at its
+ * `ogc.interval`, and at once each time it turns Ready.
  */
 export class OgcProber {
   private timer: NodeJS.Timeout | undefined;
@@ -74,9 +75,12 @@ export class OgcProber {
         continue;
       }
       const ready = isReady(status);
-      const turnedReady = ready && this.wasReady.get(desired.key) !== true;
-      this.wasReady.set(desired.key, ready);
-      const due = turnedReady || this.now() >= (this.nextDue.get(desired.key) ?? 0);
+      const wasReady = this.wasReady.get(desired.key);
+      if (ready && wasReady !== true) this.nextDue.set(desired.key, 0);
+      // Ready once at least: a service still starting is not probed (Available stays Unknown).
+      this.wasReady.set(desired.key, ready || wasReady !== undefined);
+      if (!ready && wasReady === undefined) continue;
+      const due = this.now() >= (this.nextDue.get(desired.key) ?? 0);
       if (!due || this.running.has(desired.key) || this.running.size >= maxConcurrentProbes) continue;
       void this.probe(desired.key, target);
     }
@@ -101,13 +105,16 @@ export class OgcProber {
     this.running.add(key);
     const interval = target.endpoint.intervalMs;
     try {
-      const url = target.kind === 'url' ? target.url : publishedEndpointUrl(await this.deps.reachPublishedPort(target.publishedPort), target.endpoint);
+      const url = target.kind === 'url' ? target.url : endpointUrl(await this.deps.reachPublishedPort(target.publishedPort), target.endpoint);
       const result = await this.deps.probe(url, target.endpoint.check);
+      // Stopped, or spec.ogc changed, while the probe ran: its answer speaks for nothing any more.
+      if (this.stopped || !sameEndpoint(this.deps.snapshot()?.desired.get(key)?.ogc, target.endpoint)) return;
       this.deps.probed?.(key, result);
       const status = this.record(key, { kind: 'probed', url, result });
       const available = status !== undefined && conditionOf(status, 'Available')?.status === 'True';
       this.nextDue.set(key, this.now() + (available ? interval : Math.min(interval, unavailableIntervalMs)));
     } catch (error) {
+      if (this.stopped) return;
       // Reaching the port failed before any request (a forwarder, a name): try again soon.
       this.deps.logger.warn({ key, err: describeError(error) }, `OGC probe of ${key} could not start`);
       this.nextDue.set(key, this.now() + Math.min(interval, unavailableIntervalMs));
@@ -128,4 +135,8 @@ export class OgcProber {
     }
     return after;
   }
+}
+
+function sameEndpoint(current: OgcEndpoint | undefined, probed: OgcEndpoint): boolean {
+  return current !== undefined && JSON.stringify(current) === JSON.stringify(probed);
 }

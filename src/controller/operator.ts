@@ -71,7 +71,8 @@ export class Operator {
     private readonly observer: OperatorObserver = {},
     options: OperatorOptions = {},
   ) {
-    this.controller = new Controller(swarm, logger, settings, observer);
+    // Without the prober (run --once), no GeoService would ever turn Available for its dependents.
+    this.controller = new Controller(swarm, logger, { ...settings, ogcProbes: settings.watch }, observer);
     const host = settings.ogcHost ?? '127.0.0.1';
     this.prober = new OgcProber({
       statuses: this.controller.statuses,

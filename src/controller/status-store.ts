@@ -29,6 +29,8 @@ export class StatusStore implements StatusReader {
   constructor(
     private readonly observer: StatusObserver,
     private readonly clock: () => Date,
+    /** Kargo probes OGC answers (not under run --once): only then is a GeoService with spec.ogc Available or not. */
+    private readonly ogcProbes = true,
   ) {}
 
   get(key: string): ObjectStatus | undefined {
@@ -61,7 +63,7 @@ export class StatusStore implements StatusReader {
     this.set(
       {
         ...identity(key),
-        conditions: withAvailability(conditionsFor(outcome.phase, previous?.conditions ?? [], now), snapshot.desired.get(key)?.ogc !== undefined, now),
+        conditions: withAvailability(conditionsFor(outcome.phase, previous?.conditions ?? [], now), this.ogcProbes && snapshot.desired.get(key)?.ogc !== undefined, now),
         observedRevision: snapshot.revision,
         ...optional('specHash', labels[ownershipLabels.specHash]),
         ...optional('serviceId', service?.ID),

@@ -2,7 +2,8 @@ import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probeOgc } from '../adapters/http/ogc-probe.js';
-import { ogcProbeTargetOf, publishedEndpointUrl } from '../core/ogc/ogc-availability.js';
+import { ogcProbeTargetOf } from '../core/ogc/ogc-availability.js';
+import { endpointUrl } from '../core/ogc/ogc-endpoint.js';
 import type { OgcService } from '../core/ogc/ogc-check.js';
 import { judgeImage } from '../core/ogc/ogc-verdict.js';
 import type { Snapshot } from '../core/snapshot.js';
@@ -30,7 +31,7 @@ export async function stackLinks(snapshot: Pick<Snapshot, 'desired'>, origin: (p
   for (const desired of snapshot.desired.values()) {
     const target = ogcProbeTargetOf(desired);
     if (target?.kind !== 'published') continue;
-    const base = publishedEndpointUrl(await origin(target.publishedPort), target.endpoint);
+    const base = endpointUrl(await origin(target.publishedPort), target.endpoint);
     const result = await probeOgc(base, target.endpoint.check);
     if (!result.verdict.ok) throw new Error(`${desired.key} does not answer its ${target.endpoint.check.service} checks yet: ${result.verdict.message}`);
     const [capabilities, sample] = result.steps;

@@ -24,7 +24,7 @@ export function whereToLook(where: WhereToLook): string {
       ...(link.sample === undefined ? [] : [line(`${link.service} ${link.sample.kind}`, link.sample.url)]),
     ]),
     ...(where.mapFile === undefined ? [] : [line('map saved to', where.mapFile)]),
-    line('manifests', `${where.manifests}   (edit mapfiles/*.map, e.g. a layer's COLOR, and save)`),
+    line('manifests', `${where.manifests}   (edit stack/mapfiles/*.map, e.g. a layer's COLOR, and save)`),
     line('status', `npx tsx src/cli/main.ts status --server ${where.url}`),
     line('status API', `${where.url}/api/v1/geoservices   ${where.url}/api/v1/geojobs`),
     line('metrics', `${where.url}/metrics`),

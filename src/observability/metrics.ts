@@ -195,6 +195,7 @@ export class KargoMetrics {
   }
 
   private statusChanged(status: ObjectStatus, previous: ObjectStatus | undefined): void {
+    if (previous !== undefined && conditionOf(previous, 'Available') !== undefined && conditionOf(status, 'Available') === undefined) this.ogc.forget(status.key);
     if (previous === undefined) {
       this.jobs.statusAdded(status);
       if (status.kind !== 'GeoService') return;
@@ -211,7 +212,7 @@ export class KargoMetrics {
 
   private statusRemoved(key: string): void {
     this.jobs.statusRemoved(key);
-    this.ogc.statusRemoved(key);
+    this.ogc.forget(key);
     const { kind, namespace, name } = parseKey(key);
     if (kind === 'GeoService') this.driftCorrections.remove({ namespace, name });
   }

@@ -61,10 +61,13 @@ pkill -KILL -f "$dir/${engineFiles.execRoot}" 2>/dev/null
 below() { awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r; }
 for m in $(below "$dir"); do umount -l "$m" 2>/dev/null; done
 if [ -n "$kept" ]; then
-  for m in $(below "$kept"); do umount -l "$m" 2>/dev/null; done
-  rm -rf "$kept/swarm" "$kept/network"
   claim="$(dirname "$kept")/${storeClaimFile}"
-  [ "$(cat "$claim" 2>/dev/null)" = "$dir" ] && rm -f "$claim"
+  # Only while the store is still ours: a late teardown must not touch the next engine's state.
+  if [ "$(cat "$claim" 2>/dev/null)" = "$dir" ]; then
+    for m in $(below "$kept"); do umount -l "$m" 2>/dev/null; done
+    rm -rf "$kept/swarm" "$kept/network"
+    rm -f "$claim"
+  fi
 fi
 ip netns delete "$ns" 2>/dev/null
 rm -rf "$dir"

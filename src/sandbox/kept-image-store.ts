@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { engineIsLive, storeClaimFile } from './engine-teardown.js';
@@ -31,8 +31,22 @@ export function claimImageStore(dir: string, stateDir: string): KeptImageStore |
       if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
     }
     const holder = readClaim(claim);
-    if (holder !== undefined && holder !== '' && engineIsLive(holder)) return undefined;
-    rmSync(claim, { force: true });
+    // Empty: a claim being written right now (between its create and its write) is live too.
+    if (holder === '' || (holder !== undefined && engineIsLive(holder))) return undefined;
+    // Taken over by a rename, which only one of two engines can win: a plain remove could delete
+    // the fresh claim the other one made meanwhile.
+    const taken = `${claim}.stale-${String(process.pid)}`;
+    try {
+      renameSync(claim, taken);
+    } catch {
+      return undefined;
+    }
+    // What was taken is not the stale claim read above: another engine claimed meanwhile. Give it back.
+    if (readClaim(taken) !== holder) {
+      renameSync(taken, claim);
+      return undefined;
+    }
+    rmSync(taken, { force: true });
   }
   return undefined;
 }

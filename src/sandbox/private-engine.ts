@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -148,6 +148,9 @@ function keepImages(storeDir: string | undefined, stateDir: string, say: (line: 
     return undefined;
   }
   writeFileSync(join(stateDir, engineFiles.keptDataRoot), store.dataRoot);
+  // A run whose teardown never came (a reboot, a killed reaper) left its swarm: a new engine on it
+  // would start as a member of that swarm, with its services. The swarm is made anew each start.
+  for (const state of ['swarm', 'network']) rmSync(join(store.dataRoot, state), { recursive: true, force: true });
   say(`images are kept between runs in ${store.dataRoot}`);
   return store.dataRoot;
 }

@@ -19,7 +19,7 @@ import { judgeCapabilities, judgeImage } from '../../src/core/ogc/ogc-verdict.js
 import { findEngineLeftovers } from '../../src/sandbox/engine-teardown.js';
 import { waitFor } from '../support/swarm.js';
 
-const mapfile = join('.kargo', 'demo', 'manifests', 'mapfiles', 'wms.map');
+const mapfile = join('.kargo', 'demo', 'manifests', 'stack', 'mapfiles', 'wms.map');
 const savedMap = join('.kargo', 'demo-map.png');
 const pngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const demos: ChildProcess[] = [];

@@ -31,7 +31,7 @@ const say = (line: string): void => {
   console.log(`[examples stack] ${line}`);
 };
 const examplesDir = fileURLToPath(new URL('../../examples', import.meta.url));
-const exampleFiles = ['geo-network.yaml', 'postgis.yaml', 'krawler-job.yaml', 'mapserver-wms.yaml', 'mapcache-wmts.yaml', 'geoserver.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml'];
+const exampleFiles = ['stack/geo-network.yaml', 'stack/postgis.yaml', 'stack/krawler-job.yaml', 'stack/mapserver-wms.yaml', 'stack/mapcache-wmts.yaml', 'geoserver.yaml', 'tileserver-gl.yaml', 'weacast-api.yaml'];
 const ports = { mapserver: 28101, mapcache: 28102 } as const;
 /** France, as the examples' ogc.bbox and mapfile have it. */
 const france = '-5.5,41,10,51.5';

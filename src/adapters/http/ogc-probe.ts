@@ -3,8 +3,6 @@ import { judgeCapabilities, judgeFeatures, judgeImage, type OgcAnswer, type OgcV
 import { describeError } from '../../errors.js';
 import type { OgcProbeResult, OgcProbeStep } from '../../core/ogc/ogc-probe-result.js';
 
-export type { OgcProbeResult, OgcProbeStep } from '../../core/ogc/ogc-probe-result.js';
-
 export interface OgcProbeOptions {
   /** Per request (default 10 s): a map server slower than that is not available for its users either. */
   readonly timeoutMs?: number;
@@ -21,6 +19,8 @@ export interface OgcProbeOptions {
  */
 export async function probeOgc(baseUrl: string, check: OgcCheck, options: OgcProbeOptions = {}): Promise<OgcProbeResult> {
   const steps: OgcProbeStep[] = [];
+  // The manifest rules make ogc.url parse; a published port's origin always does.
+  if (!URL.canParse(baseUrl)) return { verdict: { ok: false, reason: 'Unreachable', message: 'the OGC endpoint is not a URL' }, steps, latencyMs: 0 };
   const capabilities = capabilitiesRequest(baseUrl, check);
   const first = await timed(capabilities, options, (answer) => judgeCapabilities(check, answer));
   steps.push(first.step);

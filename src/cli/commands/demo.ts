@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { secretOpeningOf } from '../../adapters/files/age-identities.js';
@@ -34,12 +35,13 @@ Ctrl-C removes everything it made but the images (KARGO_IMAGE_CACHE, default
 
 /** `kargo demo`: the quick start. */
 export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  // Strict: an unknown flag or --listen without its value is a usage error, not ignored.
+  const { values } = parseArgs({ args: [...argv], options: { listen: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help === true) {
     io.stdout.write(demoUsage);
     return ExitCode.Ok;
   }
-  const listenFlag = argv.indexOf('--listen');
-  const listen = (listenFlag >= 0 ? argv[listenFlag + 1] : undefined) ?? env['KARGO_LISTEN'] ?? '127.0.0.1:9469';
+  const listen = values.listen ?? env['KARGO_LISTEN'] ?? '127.0.0.1:9469';
   const style = paint(io.colour === true);
   const step = (text: string): void => {
     io.stdout.write(`${style.bold('▸')} ${text}\n`);
@@ -63,6 +65,8 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
   void stopped.then(() => (interrupted.yes = true));
   const ports = new PublishedPorts(engine);
   let runtime: KargoRuntime | undefined;
+  let stopRerunning = (): void => undefined;
+  let stopWatching = (): void => undefined;
   try {
     step(`making the geo images ready (${elapsed()}; the first time on a machine builds them from Debian packages: a few minutes)`);
     // A first build takes minutes: Ctrl-C must not wait for it (its steps get the terminal's SIGINT too).
@@ -98,7 +102,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
     const kargo = runtime;
     const url = `http://127.0.0.1:${String(kargo.port ?? 9469)}`;
     await Promise.race([kargo.started, stopped]);
-    const stopRerunning = runJobsNow(kargo, step);
+    stopRerunning = runJobsNow(kargo, step);
     const up = await waitForStack({
       statuses: kargo.operator.controller.statuses,
       snapshot: () => kargo.operator.controller.currentSnapshot,
@@ -130,14 +134,21 @@ export async function demoCommand(argv: readonly string[], io: CliIo, env: NodeJ
         ...(engine.keptDataRoot === undefined ? {} : { imageStore }),
       }),
     );
-    const stopWatching = map?.sample === undefined ? () => undefined : watchMap(kargo, map, mapFile, step, elapsed);
-    const signal = await stopped;
-    stopWatching();
-    step(`${signal}: stopping Kargo`);
+    if (map?.sample !== undefined) stopWatching = watchMap(kargo, map, mapFile, step, elapsed);
+    step(`${await stopped}: stopping Kargo`);
   } finally {
-    await runtime?.stop();
-    await ports.close();
-    await tearDown(engine, { workDir, imageStore, mapFile }, step, elapsed);
+    // Each step runs even when the one before it failed: the engine must never outlive the demo.
+    stopRerunning();
+    stopWatching();
+    try {
+      await runtime?.stop();
+    } finally {
+      try {
+        await ports.close();
+      } finally {
+        await tearDown(engine, { workDir, imageStore, mapFile }, step, elapsed);
+      }
+    }
   }
   return ExitCode.Ok;
 }
@@ -168,6 +179,7 @@ function runJobsNow(runtime: KargoRuntime, step: (text: string) => void): () => 
       if (controller.requestRun(key)) step(`${key}: run ${failed.name} failed (${failed.error ?? `exit ${String(failed.exitCode ?? '?')}`}): running it again`);
     }
   }, 1000);
+  timer.unref();
   return () => clearInterval(timer);
 }
 
@@ -191,7 +203,8 @@ async function tearDown(engine: PrivateEngine, paths: { workDir: string; imageSt
   step('removing the services, the swarm, the engine and its directories');
   await engine.stop();
   rmSync(paths.workDir, { recursive: true, force: true });
-  if (readdirSync(dirname(paths.workDir)).length === 0) rmSync(dirname(paths.workDir), { recursive: true, force: true });
+  // .kargo is missing when a first run was stopped while building the images.
+  if (existsSync(dirname(paths.workDir)) && readdirSync(dirname(paths.workDir)).length === 0) rmSync(dirname(paths.workDir), { recursive: true, force: true });
   const kept = [...(engine.keptDataRoot === undefined ? [] : [`the images in ${paths.imageStore}`]), ...(existsSync(paths.mapFile) ? [`the map ${paths.mapFile}`] : [])];
   step(`done after ${elapsed()}: nothing is left behind${kept.length === 0 ? '' : ` but ${kept.join(' and ')}`}`);
 }

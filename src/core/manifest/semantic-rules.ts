@@ -42,7 +42,7 @@ export function checkGeoService(resource: GeoService, namespace: string): Semant
           },
         ]
       : [];
-  const rules: Rule[] = [modeRule, portRules, volumeRules, fileMountRules, healthCheckRules, labelRules, envRules, resourceRules];
+  const rules: Rule[] = [modeRule, portRules, volumeRules, fileMountRules, healthCheckRules, ogcRules, labelRules, envRules, resourceRules];
   return [...nameIssues, ...rules.flatMap((rule) => rule(resource.spec))];
 }
 
@@ -95,6 +95,22 @@ const volumeRules: Rule = (spec) => {
     else targets.set(target, index);
   });
   return issues;
+};
+
+/**
+ * ogc.url is probed by Kargo and shown in its status and logs: it must parse, and it may not hold
+ * credentials (a password in a URL would be shown wherever the URL is).
+ */
+const ogcRules: Rule = (spec) => {
+  const url = spec.ogc?.url;
+  if (url === undefined) return [];
+  const at: FieldPath = ['spec', 'ogc', 'url'];
+  if (!URL.canParse(url)) return [invalid(at, 'is not a URL Kargo can request (check the host and port)')];
+  const parsed = new URL(url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    return [invalid(at, 'must not hold a user or password: Kargo shows this URL in its status and logs; probe a URL that needs no login')];
+  }
+  return [];
 };
 
 const healthCheckRules: Rule = (spec) => {

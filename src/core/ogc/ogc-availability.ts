@@ -1,6 +1,6 @@
 import type { DesiredService } from '../diff/plan-changes.js';
 import type { Condition } from '../status/object-status.js';
-import { endpointUrl, type OgcEndpoint } from './ogc-endpoint.js';
+import type { OgcEndpoint } from './ogc-endpoint.js';
 import type { OgcProbeResult } from './ogc-probe-result.js';
 
 /**
@@ -21,11 +21,6 @@ export function ogcProbeTargetOf(desired: DesiredService): OgcProbeTarget | unde
   const port = desired.spec.EndpointSpec?.Ports?.find((candidate) => candidate.TargetPort === endpoint.port && candidate.PublishedPort !== undefined && (candidate.Protocol ?? 'tcp') === 'tcp');
   if (port?.PublishedPort !== undefined) return { kind: 'published', publishedPort: port.PublishedPort, endpoint };
   return { kind: 'in-task', endpoint };
-}
-
-/** The base URL of a published-port target, given the origin (`http://host:port`) Kargo reaches the port at. */
-export function publishedEndpointUrl(origin: string, endpoint: OgcEndpoint): string {
-  return endpointUrl(origin, endpoint);
 }
 
 /** What the Available condition is made from: Kargo's probe, or (no way to reach the service) the in-task check Swarm runs. */

@@ -21,9 +21,11 @@ export function ogcTaskProbe(endpoint: OgcEndpoint): string[] {
   const what = `${check.service} GetCapabilities`;
   const root = capabilitiesRoot(check.service, versionOf(check));
   const lines = [
-    // wget (busybox, Debian) or curl, whichever the image has; the answer on stdout. No wget -T: Debian's
-    // busybox wget crashes on it, and the health check's own timeout bounds the request anyway.
-    `get() { wget -q -O - "$1" 2>/dev/null || curl -fsS -m 10 "$1" 2>/dev/null; }`,
+    // wget (busybox, Debian) or curl, whichever the image has; the answer on stdout. Each request is
+    // bounded here: on its timeout Docker kills only this shell, and a wget left hanging on a stuck
+    // server would stay, one more each interval. Not wget -T: Debian's busybox wget crashes on it.
+    `t=; command -v timeout >/dev/null 2>&1 && t='timeout 10'`,
+    `get() { $t wget -q -O - "$1" 2>/dev/null || curl -fsS -m 10 "$1" 2>/dev/null; }`,
     `fail() { echo "${taskProbeMarker} $1"; exit 1; }`,
     `c=$(get ${quote(capabilities.url)}) || fail ${quote(`${what} failed (no HTTP 200 answer)`)}`,
     `case "$c" in *'<${root}'*|*':${root}'*) ;; *) fail ${quote(`${what} answered no <${root}> document`)} ;; esac`,
@@ -39,7 +41,8 @@ function layerPatterns(check: OgcCheck, layer: string): string {
     case 'WMS':
       return `*'<Name>${layer}</Name>'*`;
     case 'WFS':
-      return `*'<Name>${layer}</Name>'*|*':${layer}</Name>'*|*'Name>${layer}</'*`;
+      // Bare (<Name>cities</Name>, wfs:Name too) or with the server's prefix (ms:cities).
+      return `*'Name>${layer}</'*|*':${layer}</Name>'*`;
     case 'WMTS':
       return `*'Identifier>${layer}</'*`;
     case 'WCS':
