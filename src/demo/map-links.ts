@@ -4,10 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { probeOgc } from '../adapters/http/ogc-probe.js';
 import { ogcProbeTargetOf } from '../core/ogc/ogc-availability.js';
 import { endpointUrl } from '../core/ogc/ogc-endpoint.js';
-import type { OgcService } from '../core/ogc/ogc-check.js';
+import { sizedGetMap, type OgcService } from '../core/ogc/ogc-check.js';
 import { judgeImage } from '../core/ogc/ogc-verdict.js';
 import type { Snapshot } from '../core/snapshot.js';
-import { sizedGetMap } from '../core/stack/stack-progress.js';
 
 /** The width of the map the demo saves and prints: the OGC checks' own 256 px is a thumbnail. */
 const mapWidth = 768;

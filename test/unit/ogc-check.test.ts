@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { capabilitiesRequest, sampleRequest, type OgcCheck } from '../../src/core/ogc/ogc-check.js';
+import { capabilitiesRequest, sampleRequest, sizedGetMap, type OgcCheck } from '../../src/core/ogc/ogc-check.js';
 import { judgeCapabilities, judgeFeatures, judgeImage, type OgcAnswer } from '../../src/core/ogc/ogc-verdict.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../fixtures/ogc/${name}`, import.meta.url));
@@ -147,5 +147,18 @@ describe('judging images and features', () => {
       `<wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:ms="http://mapserver.gis.umn.edu/mapserver" numberReturned="1">${members}</wfs:FeatureCollection>`;
     expect(judgeFeatures(xml(gml('<wfs:member><ms:cities/></wfs:member>')))).toMatchObject({ ok: true, message: 'GetFeature: GML with 1 features' });
     expect(judgeFeatures(xml(gml('')))).toMatchObject({ ok: false, reason: 'NoFeatures' });
+  });
+});
+
+describe('sizedGetMap', () => {
+  it('keeps the bounding box\'s proportions at the width asked for', () => {
+    const url = sizedGetMap('http://127.0.0.1:8081/cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetMap&CRS=CRS%3A84&BBOX=-5,41,10,51&WIDTH=256&HEIGHT=128&FORMAT=image%2Fpng', 600);
+    const params = new URL(url).searchParams;
+    expect([params.get('WIDTH'), params.get('HEIGHT'), params.get('BBOX')]).toEqual(['600', '400', '-5,41,10,51']);
+  });
+
+  it('falls back to 2:1 when the box cannot be read', () => {
+    const params = new URL(sizedGetMap('http://h/wms?REQUEST=GetMap&width=256&height=128', 512)).searchParams;
+    expect([params.get('WIDTH'), params.get('HEIGHT'), params.has('width')]).toEqual(['512', '256', false]);
   });
 });

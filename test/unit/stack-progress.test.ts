@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sizedGetMap, stackProgress, type StackItem } from '../../src/core/stack/stack-progress.js';
+import { stackProgress, type StackItem } from '../../src/core/stack/stack-progress.js';
 import type { Condition, ObjectStatus } from '../../src/core/status/object-status.js';
 
 const condition = (type: Condition['type'], status: Condition['status'], message = ''): Condition => ({ type, status, reason: 'R', message, lastTransitionTime: '2026-01-01T00:00:00Z' });
@@ -43,18 +43,5 @@ describe('stack progress', () => {
   it('counts a GeoService without spec.ogc done once Ready, whatever Available says', () => {
     const statuses = new Map([['geo/postgis', service('geo/postgis', [condition('Ready', 'True'), condition('Available', 'False')])]]);
     expect(stackProgress([items[0] as StackItem], (key) => statuses.get(key))).toEqual([{ key: 'geo/postgis', done: true }]);
-  });
-});
-
-describe('sizedGetMap', () => {
-  it('keeps the bounding box\'s proportions at the width asked for', () => {
-    const url = sizedGetMap('http://127.0.0.1:8081/cgi-bin/mapserv?SERVICE=WMS&REQUEST=GetMap&CRS=CRS%3A84&BBOX=-5,41,10,51&WIDTH=256&HEIGHT=128&FORMAT=image%2Fpng', 600);
-    const params = new URL(url).searchParams;
-    expect([params.get('WIDTH'), params.get('HEIGHT'), params.get('BBOX')]).toEqual(['600', '400', '-5,41,10,51']);
-  });
-
-  it('falls back to 2:1 when the box cannot be read', () => {
-    const params = new URL(sizedGetMap('http://h/wms?REQUEST=GetMap&width=256&height=128', 512)).searchParams;
-    expect([params.get('WIDTH'), params.get('HEIGHT'), params.has('width')]).toEqual(['512', '256', false]);
   });
 });

@@ -139,3 +139,17 @@ function tileRequest(baseUrl: string, version: string, layer: string, capabiliti
   };
   return { kind: 'GetTile', url: withQuery(baseUrl, params) };
 }
+
+/**
+ * A GetMap URL drawing its BBOX (CRS:84 or EPSG:4326 in longitude, latitude order, as the OGC
+ * checks ask) `width` pixels wide, the height keeping the box's proportions: the checks' own
+ * 256×128 is too small to look at.
+ */
+export function sizedGetMap(getMapUrl: string, width: number): string {
+  const params = new URL(getMapUrl).searchParams;
+  const bboxKey = [...params.keys()].find((key) => key.toUpperCase() === 'BBOX');
+  const box = (bboxKey === undefined ? '' : (params.get(bboxKey) ?? '')).split(',').map(Number);
+  const [minX = 0, minY = 0, maxX = 0, maxY = 0] = box;
+  const ratio = box.length === 4 && box.every(Number.isFinite) && maxX > minX && maxY > minY ? (maxY - minY) / (maxX - minX) : 0.5;
+  return withQuery(getMapUrl, { WIDTH: String(width), HEIGHT: String(Math.max(1, Math.round(width * ratio))) });
+}

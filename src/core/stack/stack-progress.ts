@@ -52,20 +52,3 @@ function jobProgress(key: string, status: ObjectStatus): ItemProgress {
   const ready = conditionOf(status, 'Ready');
   return { key, done: false, waitingFor: `a first run (${ready?.message || ready?.reason || 'not started'})` };
 }
-
-/**
- * A GetMap URL drawing its BBOX (CRS:84 or EPSG:4326 in longitude, latitude order, as the OGC
- * checks ask) `width` pixels wide, the height keeping the box's proportions: the checks' own
- * 256×128 is too small to look at.
- */
-export function sizedGetMap(getMapUrl: string, width: number): string {
-  const url = new URL(getMapUrl);
-  const bboxKey = [...url.searchParams.keys()].find((key) => key.toUpperCase() === 'BBOX');
-  const box = (bboxKey === undefined ? '' : (url.searchParams.get(bboxKey) ?? '')).split(',').map(Number);
-  const [minX = 0, minY = 0, maxX = 0, maxY = 0] = box;
-  const ratio = box.length === 4 && box.every(Number.isFinite) && maxX > minX && maxY > minY ? (maxY - minY) / (maxX - minX) : 0.5;
-  for (const key of [...url.searchParams.keys()]) if (['WIDTH', 'HEIGHT'].includes(key.toUpperCase())) url.searchParams.delete(key);
-  url.searchParams.set('WIDTH', String(width));
-  url.searchParams.set('HEIGHT', String(Math.max(1, Math.round(width * ratio))));
-  return url.toString();
-}
